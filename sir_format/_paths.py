@@ -1,0 +1,38 @@
+"""Locations inside a report, and their three spellings.
+
+A location is a tuple of steps ``(wire_name, index)``; ``index`` is the 0-based position of a
+repeated element and ``None`` for a single one. It renders as
+
+- a logical path: ``Vårdtillfälle[1]/Grunddata/Kön`` (1-based, like XPath, no root),
+- an XPath: ``/SIRDataVer52/Vårdtillfälle[1]/Grunddata/Kön``,
+- a JSON Pointer: ``/Vårdtillfälle/0/Grunddata/Kön``.
+"""
+
+from __future__ import annotations
+
+from typing import TypeAlias
+
+Step: TypeAlias = tuple[str, int | None]
+Location: TypeAlias = tuple[Step, ...]
+
+ROOT_NAME = "SIRDataVer52"
+
+
+def logical_path(location: Location) -> str:
+    """``Vårdtillfälle[1]/Grunddata/Kön`` (1-based indices on repeated elements)."""
+    return "/".join(name if index is None else f"{name}[{index + 1}]" for name, index in location)
+
+
+def xpath(location: Location, root: str = ROOT_NAME) -> str:
+    """``/SIRDataVer52/Vårdtillfälle[1]/Grunddata/Kön``."""
+    return f"/{root}/{logical_path(location)}" if location else f"/{root}"
+
+
+def json_pointer(location: Location) -> str:
+    """``/Vårdtillfälle/0/Grunddata/Kön`` (RFC 6901, 0-based)."""
+    parts: list[str] = []
+    for name, index in location:
+        parts.append(name.replace("~", "~0").replace("/", "~1"))
+        if index is not None:
+            parts.append(str(index))
+    return "/" + "/".join(parts) if parts else ""
