@@ -69,6 +69,14 @@ def _primitive(xsd_type: Any) -> str:
     return str(primitive.local_name)
 
 
+def _white_space(xsd_type: Any) -> str:
+    if xsd_type.is_complex():
+        return ""
+    if getattr(xsd_type, "is_union", lambda: False)():
+        return "collapse"
+    return str(getattr(xsd_type, "white_space", None) or "preserve")
+
+
 def _walk(group: Any, elements: dict[str, Any], choices: list[Any]) -> None:
     for item in group:
         if isinstance(item, xmlschema.validators.XsdElement):
@@ -78,6 +86,7 @@ def _walk(group: Any, elements: dict[str, Any], choices: list[Any]) -> None:
                 "provenance": mark,
                 "primitive": _primitive(item.type),
                 "type_name": item.type.local_name or "",
+                "white_space": _white_space(item.type),
             }
         elif item.model == "choice":
             branches = []

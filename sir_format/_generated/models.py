@@ -52,9 +52,7 @@ class Avlidna2020EjDonatorOrsak(Enum):
     OLAMPLIG_MEDICINSKA_SKAL = "OlämpligMedicinskaSkäl"
     TOTAL_HJARNINFARKT_UTVECKLADES_EJ = "TotalHjärninfarktUtveckladesEj"
     NEGATIV_INSTALLNING_TILL_ORGANDONATION = "NegativInställningTillOrgandonation"
-    KOMPLETTERANDE_BILDDIAGNOSTIK_EJ_GENOMFORD = (
-        "KompletterandeBilddiagnostikEjGenomförd"
-    )
+    KOMPLETTERANDE_BILDDIAGNOSTIK_EJ_GENOMFORD = "KompletterandeBilddiagnostikEjGenomförd"
     LANGVARIGT_BESLUTSOFORMOGEN_IVUXEN_ALDER = "LångvarigtBeslutsoförmögenIVuxenÅlder"
     OVRIGA_SKAL = "ÖvrigaSkäl"
 
@@ -304,9 +302,7 @@ class NegativViljaGrund(Enum):
 class OkandViljaUtfall(Enum):
     NARSTAENDE_TOLKADE_POSITIV_VILJA = "NärståendeTolkadePositivVilja"
     NARSTAENDE_TOLKADE_NEGATIV_VILJA = "NärståendeTolkadeNegativVilja"
-    NARSTAENDE_SAKNAS_ELLER_KAN_EJ_TOLKA_VILJAN = (
-        "NärståendeSaknasEllerKanEjTolkaViljan"
-    )
+    NARSTAENDE_SAKNAS_ELLER_KAN_EJ_TOLKA_VILJAN = "NärståendeSaknasEllerKanEjTolkaViljan"
     NARSTAENDE_INFORMERADE = "NärståendeInformerade"
 
 

@@ -1,0 +1,74 @@
+"""Developer sessions: ``nox -s tests | lint | typecheck | docs | generate | bench``.
+
+``scripts/check`` runs lint, typecheck, tests and the docs build in one go; these sessions run
+one step each in their own virtual environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+nox.options.sessions = ["lint", "typecheck", "tests", "docs"]
+nox.options.reuse_existing_virtualenvs = True
+
+
+def _install(session: nox.Session) -> None:
+    session.install("-e", ".[dev]")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite, including every code block of the docs and the README."""
+    _install(session)
+    session.run("python", "-m", "pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Ruff lint and format check."""
+    _install(session)
+    session.run("python", "-m", "ruff", "check", ".")
+    session.run("python", "-m", "ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy in strict mode on the hand-written package (configured in pyproject.toml)."""
+    _install(session)
+    session.run("python", "-m", "mypy", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site strictly (``-- serve`` to preview it instead)."""
+    _install(session)
+    if session.posargs[:1] == ["serve"]:
+        session.run("python", "-m", "mkdocs", "serve", *session.posargs[1:])
+    else:
+        session.run("python", "-m", "mkdocs", "build", "--strict", *session.posargs)
+
+
+@nox.session
+def generate(session: nox.Session) -> None:
+    """Regenerate the model (and the JSON Schema) from an XSD: ``-- --xsd path/to/SIR.xsd``."""
+    parser = argparse.ArgumentParser(prog="nox -s generate --")
+    parser.add_argument("--xsd", type=Path, help="XSD to generate from (default: bundled)")
+    args = parser.parse_args(session.posargs)
+    _install(session)
+    command = ["python", "tools/generate.py"]
+    if args.xsd is not None:
+        command += ["--xsd", str(args.xsd.resolve())]
+    session.run(*command)
+    if (ROOT / "tools" / "export_jsonschema.py").exists():
+        session.run("python", "tools/export_jsonschema.py")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Run the benchmarks; arguments after ``--`` go to ``bench/run.py``."""
+    _install(session)
+    session.run("python", "bench/run.py", *session.posargs)
