@@ -85,6 +85,8 @@ class FieldInfo:
         choice: index into :attr:`ModelInfo.choices` when the field sits in an ``xs:choice``.
         doc / provenance: one-line meaning and the dictionary's mark (V, P or R).
         xsd_type: name of the named XSD type, or "" for an anonymous one.
+        white_space: the XSD whiteSpace facet of a simple value (``collapse`` for tokens,
+            numbers, dates and code lists; ``preserve`` for plain strings; "" for complex).
     """
 
     wire_name: str
@@ -100,6 +102,7 @@ class FieldInfo:
     doc: str
     provenance: str
     xsd_type: str
+    white_space: str
 
     @property
     def required(self) -> bool:
@@ -203,10 +206,7 @@ def model_info(cls: type) -> ModelInfo:
     hints = typing.get_type_hints(cls, vars(_models))
     choices: tuple[tuple[tuple[str, ...], ...], ...] = info["choices"]
     choice_of = {
-        name: index
-        for index, group in enumerate(choices)
-        for branch in group
-        for name in branch
+        name: index for index, group in enumerate(choices) for branch in group for name in branch
     }
     fields = []
     for f in dataclasses.fields(cls):
@@ -242,6 +242,7 @@ def model_info(cls: type) -> ModelInfo:
                 doc=element.get("doc", ""),
                 provenance=element.get("provenance", ""),
                 xsd_type=element.get("type_name", ""),
+                white_space=element.get("white_space", ""),
             )
         )
     doc = (cls.__doc__ or "").strip() if not fields else ""
@@ -283,7 +284,7 @@ def enum_types() -> tuple[type[enum.Enum], ...]:
     for info in all_models():
         for f in info.fields:
             if f.kind is Kind.ENUM:
-                found[f.python_type] = None  # type: ignore[index]
+                found[f.python_type] = None
             if f.unknown is not None:
                 found[f.unknown] = None
     return tuple(found)
