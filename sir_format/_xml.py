@@ -214,8 +214,14 @@ def _schema_error(schema: etree.XMLSchema, element: etree._Element) -> ParseErro
 
 
 def _element_at(element: etree._Element, path: str) -> etree._Element | None:
+    """Resolve libxml2's error path, which is relative to the validated fragment's root."""
+    steps = path.strip("/").split("/")
+    if not steps or steps[0].split("[")[0] != element.tag:
+        return None
+    if len(steps) == 1:
+        return element
     try:
-        found = element.getroottree().xpath(path)
+        found = element.xpath("/".join(steps[1:]))
     except etree.XPathError:
         return None
     if isinstance(found, list) and found and isinstance(found[0], etree._Element):

@@ -1,0 +1,69 @@
+"""The public API is pinned: adding or removing a name is a deliberate change."""
+
+from __future__ import annotations
+
+import sir_format
+import sir_format.models
+
+MODEL_NAMES = sorted(sir_format.models.__all__)
+
+CORE_NAMES = [
+    "Codec",
+    "Format",
+    "InputTooLargeError",
+    "Limits",
+    "ParseError",
+    "ReportStream",
+    "SchemaVersionError",
+    "SerializeError",
+    "SirFormatError",
+    "UnitDeclarationError",
+    "__version__",
+    "builders",
+    "convert",
+    "detect_format",
+    "from_json",
+    "from_xml",
+    "iter_episodes",
+    "load",
+    "load_async",
+    "metadata",
+    "open_stream",
+    "save",
+    "save_async",
+    "to_json",
+    "to_xml",
+]
+
+VALIDATION_NAMES: list[str] = []
+
+
+def test_all_is_pinned() -> None:
+    assert sorted(sir_format.__all__) == sorted(CORE_NAMES + VALIDATION_NAMES + MODEL_NAMES)
+
+
+def test_every_exported_name_exists() -> None:
+    for name in sir_format.__all__:
+        assert hasattr(sir_format, name), name
+
+
+def test_models_facade_exposes_root_episode_modules_and_enums() -> None:
+    from sir_format.metadata import all_models, enum_types
+
+    exported = {getattr(sir_format.models, n) for n in sir_format.models.__all__}
+    for info in all_models():
+        assert info.cls in exported
+    for enum_type in enum_types():
+        assert enum_type in exported
+    assert sir_format.SIRDataVer52.__name__ == "SIRDataVer52"
+    assert issubclass(sir_format.SIRDataVer52, sir_format.SIRData)
+    assert sir_format.Vardtillfalle.Meta.name == "VårdtillfälleTyp"
+
+
+def test_importing_the_package_does_not_import_hypothesis() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, sir_format; print('hypothesis' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
