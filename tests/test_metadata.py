@@ -16,8 +16,8 @@ from sir_format.models import (
     SIRData,
     SOFARegistrering,
     VardeOkant,
-    ViktOchLangd,
     Vardtillfalle,
+    ViktOchLangd,
 )
 
 XSD = "sir_format/schemas/SIRDataVer52.xsd"
