@@ -7,11 +7,13 @@ one step each in their own virtual environment.
 from __future__ import annotations
 
 import argparse
+import shutil
 from pathlib import Path
 
 import nox
 
-ROOT = Path(__file__).parent
+ROOT = Path(__file__).resolve().parent
+SHIPPED_XSD = ROOT / "sir_format" / "schemas" / "SIRDataVer52.xsd"
 nox.options.sessions = ["lint", "typecheck", "tests", "docs"]
 nox.options.reuse_existing_virtualenvs = True
 
@@ -54,15 +56,21 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def generate(session: nox.Session) -> None:
-    """Regenerate the model (and the JSON Schema) from an XSD: ``-- --xsd path/to/SIR.xsd``."""
+    """Regenerate everything from an XSD: ``nox -s generate -- --xsd path/to/SIR.xsd``.
+
+    With ``--xsd``, the file first replaces the shipped schema (the one the XML reader validates
+    against); then the model and, when its exporter exists, the JSON Schema are regenerated.
+    """
     parser = argparse.ArgumentParser(prog="nox -s generate --")
-    parser.add_argument("--xsd", type=Path, help="XSD to generate from (default: bundled)")
+    parser.add_argument("--xsd", type=Path, help="XSD to generate from (default: the shipped one)")
     args = parser.parse_args(session.posargs)
     _install(session)
-    command = ["python", "tools/generate.py"]
-    if args.xsd is not None:
-        command += ["--xsd", str(args.xsd.resolve())]
-    session.run(*command)
+    if args.xsd is not None and args.xsd.resolve() != SHIPPED_XSD:
+        if not args.xsd.is_file():
+            session.error(f"no such XSD: {args.xsd}")
+        session.log(f"copying {args.xsd} to {SHIPPED_XSD.relative_to(ROOT)}")
+        shutil.copyfile(args.xsd, SHIPPED_XSD)
+    session.run("python", "tools/generate.py", "--xsd", str(SHIPPED_XSD))
     if (ROOT / "tools" / "export_jsonschema.py").exists():
         session.run("python", "tools/export_jsonschema.py")
 

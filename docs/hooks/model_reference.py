@@ -11,6 +11,9 @@ from collections.abc import Iterable
 
 from sir_format.metadata import ROOT_ELEMENT, FieldInfo, Kind, ModelInfo, all_models, enum_types
 
+MARKER = "model-reference"
+"""Name of the marker this module renders (see ``generated_pages.py``)."""
+
 _KIND_WORDS = {
     Kind.STRING: "string",
     Kind.INTEGER: "integer",
@@ -135,14 +138,14 @@ def render_model(info: ModelInfo, used_by: list[str]) -> str:
         lines += [info.doc, ""]
     if info.fields:
         lines += [
-            "| # | Element | Python attribute | Type | Occurs | Prov. | Meaning |",
-            "|---|---|---|---|---|---|---|",
+            "| # | Element / Python attribute | Meaning | Type | Occurs | Prov. |",
+            "|---|---|---|---|---|---|",
         ]
         for number, f in enumerate(info.fields, start=1):
             choice = f" (choice {f.choice + 1})" if f.choice is not None else ""
             lines.append(
-                f"| {number} | {_code(f.wire_name)} | {_code(f.py_name)} | {type_text(f)} "
-                f"| {occurrence(f)}{choice} | {f.provenance or '–'} | {_cell(f.doc)} |"
+                f"| {number} | {_code(f.wire_name)}<br>{_code(f.py_name)} | {_cell(f.doc)} "
+                f"| {type_text(f)} | {occurrence(f)}{choice} | {f.provenance or '–'} |"
             )
         lines.append("")
     else:

@@ -22,14 +22,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EpisodeContext",
-    "Identity",
-    "Text",
     "EpisodeRule",
     "FileRule",
     "Finding",
     "Hit",
+    "Identity",
     "Layer",
     "Severity",
+    "Text",
     "episode_rule",
     "file_rule",
     "registered_episode_rules",
@@ -87,6 +87,9 @@ class Identity:
 
     def __str__(self) -> str:
         return self.masked()
+
+    def __repr__(self) -> str:
+        return f"Identity({self.masked()!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +203,9 @@ class Finding:
 
     The message is rendered at read time from the catalog template and ``params``, so one
     report can be shown in Swedish and English. Identity numbers in ``params`` are masked
-    unless ``reveal_identities=True``.
+    unless ``reveal_identities=True``. ``episode`` is the episode key (``LokaltId``, else
+    ``#<1-based position>``) and ``episode_index`` its 0-based position; both are ``None`` for
+    findings about the whole file. ``raw`` keeps the original diagnostic of schema findings.
     """
 
     code: str
@@ -212,6 +217,7 @@ class Finding:
     column: int | None = None
     raw: str | None = None
     variant: str | None = None
+    episode_index: int | None = None
 
     @property
     def path(self) -> str:

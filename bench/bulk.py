@@ -1,0 +1,996 @@
+"""Seeded bulk generator: large, schema-valid and rule-coherent SIR report files.
+
+Hypothesis cannot build examples of thousands of episodes, so benchmarks and bulk tests use
+this plain generator instead. It builds model objects (:mod:`sir_format.models`) with
+``random.Random(seed)``: the same seed and size always give the same report.
+
+What the content honours (data dictionary §2–§6):
+
+- distinct persons with valid identity numbers (Luhn over the last 10 digits; birth date and
+  sex agree with the number); a few samordningsnummer and reservnummer;
+- episodes of one person never overlap; every row time lies inside its stay;
+- an ICU file mixes IVA, TIVA, BIVA, Postoperativ, HIA and Övrig; an IMA file holds only IMA
+  (the two are never mixed, SIR-R120);
+- modules appear only where §5.2 lets them: SAPS3 (IVA/BIVA, age ≥16), PIM3 (age <16),
+  Higgins (TIVA, ≥16), DagligSOFA (IVA/TIVA, ≥16, one registration per day at 09:00), NEMS (one
+  per calendar day), Komplikationer, Behandlingsstrategi, Sederingsmål (with DG021),
+  ClinicalFrailtyScale (≥16), Omvårdnad, ViktOchLängd, and Avliden2024 for deaths.
+
+Files above the schema's 5,000-episode limit are read and written with
+:func:`bulk_codec`, a :class:`sir_format.Codec` whose :class:`sir_format.Limits` lift the
+episode and size limits (that is what the setting is for).
+
+Command line::
+
+    python bench/bulk.py --episodes 1000 --seed 1 --out file.xml
+    python bench/bulk.py --episodes 20000 --seed 1          # fills the cache in bench/data/
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import math
+import random
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import Enum
+from functools import cache
+from pathlib import Path
+from typing import Literal, TypeVar
+
+import sir_format
+from sir_format.metadata import model_info
+from sir_format.models import (
+    CAMICU,
+    NEMS,
+    PIM3,
+    SAPS3,
+    Ankomstorsak,
+    Ankomstvag,
+    Atgard,
+    Atgarder,
+    Avliden2024,
+    Avliden2024EjDonatorOrsak,
+    BegransadBehandling,
+    Begransning,
+    Begransningstyp,
+    Behandlingsstrategi,
+    BehandlingsstrategiVal,
+    DagligSOFA,
+    DagligVikt,
+    Diagnoser,
+    EjDCDOrsak,
+    EjKontaktOrsak,
+    EjOrgandonationOrsak,
+    EjUtreddOrsak,
+    Formatversion,
+    Forsystem,
+    Grunddata,
+    Higgins,
+    HigginsIntagningsorsak,
+    Huvud,
+    JaNej,
+    JaNejEjTillampbart,
+    JaNejOkant,
+    Komplikation,
+    Komplikationer,
+    Kon,
+    Moderklinik,
+    MojligDonator,
+    NEMSRegistrering,
+    Omvardnad,
+    Omvardnadsbedomning,
+    Opereradstatus,
+    Organdonation,
+    Personnummertyp,
+    PIM3Hogrisk,
+    PIM3Ingrepp,
+    PIM3Lagrisk,
+    PIM3MycketHogrisk,
+    PolisBesked,
+    SAPS3Intagningsorsak,
+    SAPS3Operationstyp,
+    SAPS3Samsjuklighet,
+    Sederingsmal,
+    Sederingsregistrering,
+    SIRData,
+    SKKod,
+    SOFADopaminDos,
+    SOFAKatekolaminDos,
+    SOFARegistrering,
+    UtskrivenTill,
+    Utskrivningsorsak,
+    VardeOkant,
+    Vardresultat,
+    Vardtillfalle,
+    Vardtyp,
+    ViktOchLangd,
+    ViljaResultat,
+)
+
+__all__ = [
+    "DATA_DIR",
+    "GENERATOR_VERSION",
+    "Kind",
+    "bulk_codec",
+    "cached",
+    "generate",
+    "json_available",
+    "main",
+]
+
+GENERATOR_VERSION = 1
+"""Part of the cache key: bump it whenever the generated content changes."""
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+Kind = Literal["icu", "ima"]
+T = TypeVar("T")
+E = TypeVar("E", bound=Enum)
+
+JA, NEJ = JaNej.JA, JaNej.NEJ
+UNKNOWN = VardeOkant.VARDE_OKANT
+HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
+
+# Header of each kind of file: the data dictionary's example units (§7.3, §7.4).
+_UNITS: dict[str, tuple[str, str]] = {
+    "icu": ("SE2321000016-7Q4T", "IVA Exempelsjukhuset"),
+    "ima": ("SE2321000131-IM02", "IMA Medicin Exempelsjukhuset"),
+}
+# Episode starts: ICU from 2025 (after every module's introduction date, deaths fall under
+# Avliden2024), IMA from the opening of IMA reporting (SIR-R121).
+_WINDOWS: dict[str, tuple[datetime, datetime]] = {
+    "icu": (datetime(2025, 1, 1), datetime(2026, 6, 30)),
+    "ima": (datetime(2025, 4, 1), datetime(2026, 6, 30)),
+}
+_SOFA_TIME = 9  # the unit's SOFA time, 09:00 (SIR-R080 default)
+_MAX_STAY = timedelta(days=60)  # well below the 180-day warning (SIR-R024)
+
+# Occurrence caps, read from the schema rather than written here.
+_MAX_OTHER_DIAGNOSES = model_info(Diagnoser).by_py["ovrig_diagnos"].max_occurs
+_MAX_DAILY = min(
+    model_info(NEMS).by_py["nemsregistrering"].max_occurs,
+    model_info(DagligSOFA).by_py["sofaregistrering"].max_occurs,
+)
+_MAX_ASSESSMENTS = model_info(Omvardnad).by_py["omvardnadsbedomning"].max_occurs
+
+# ICD-10-SE codes (dotless) whose categories are in ICD-10.
+_MAIN_ADULT = (
+    "J189", "A419", "J960", "I469", "S065", "K650", "N179", "J441", "I500", "T424",
+    "R570", "G419", "J809A", "I214", "K566", "I610", "S270", "E101", "K922", "J690",
+)  # fmt: skip
+_MAIN_THORAX = ("I251", "I350", "I209", "I710", "I340", "I214", "Q211")
+_MAIN_CHILD = ("J210", "J189", "A419", "J46", "G409", "E101", "S065", "J050", "T510")
+_MAIN_IMA = ("J441", "I500", "J189", "E101", "T424", "I480", "N390", "K859", "R55", "G409")
+_OTHER = (
+    "J960", "F058", "N179", "E119", "I10", "I48", "D649", "R578", "E872", "J90",
+    "B962", "K729", "D696", "E46", "G934", "I269", "L899", "Z992",
+)  # fmt: skip
+_KOMMUNER = ("0180", "1480", "1280", "0380", "0580", "1880", "1980", "0680", "2480", "2281")
+_FORSYSTEM = Forsystem(namn="sir-format bulk", version=f"{GENERATOR_VERSION}.0")
+
+_ICU_TYPES = (Vardtyp.IVA, Vardtyp.TIVA, Vardtyp.POSTOPERATIV, Vardtyp.HIA, Vardtyp.OVRIG)
+_ICU_WEIGHTS = (70, 10, 10, 6, 4)
+_CHILD_TYPES = (Vardtyp.BIVA, Vardtyp.IVA, Vardtyp.POSTOPERATIV)
+_CHILD_WEIGHTS = (75, 17, 8)
+# Median length of stay in hours per vårdtyp (log-normal around it).
+_MEDIAN_HOURS = {
+    Vardtyp.IVA: 34.0,
+    Vardtyp.TIVA: 22.0,
+    Vardtyp.BIVA: 40.0,
+    Vardtyp.POSTOPERATIV: 14.0,
+    Vardtyp.HIA: 30.0,
+    Vardtyp.OVRIG: 20.0,
+    Vardtyp.IMA: 26.0,
+}
+_DEATH_RATE = {
+    Vardtyp.IVA: 0.09,
+    Vardtyp.TIVA: 0.03,
+    Vardtyp.BIVA: 0.02,
+    Vardtyp.POSTOPERATIV: 0.01,
+    Vardtyp.HIA: 0.04,
+    Vardtyp.OVRIG: 0.04,
+    Vardtyp.IMA: 0.03,
+}
+_DEATH_PROTOCOL_TYPES = frozenset({Vardtyp.IVA, Vardtyp.TIVA, Vardtyp.BIVA})
+_SAPS3_TYPES = frozenset({Vardtyp.IVA, Vardtyp.BIVA})
+_SOFA_TYPES = frozenset({Vardtyp.IVA, Vardtyp.TIVA})
+
+_ARRIVALS = (
+    Ankomstvag.AKUTMOTTAGNING,
+    Ankomstvag.OPERATIONSAVDELNING,
+    Ankomstvag.VARDAVDELNING,
+    Ankomstvag.INTERMEDIARVARD,
+    Ankomstvag.IVASAMMA_SJUKHUS,
+    Ankomstvag.IVAANNAT_SJUKHUS,
+    Ankomstvag.ANNAT_SJUKHUS,
+    Ankomstvag.PREHOSPITALT,
+    Ankomstvag.OVRIGT,
+)
+_ARRIVAL_WEIGHTS = (40, 20, 18, 4, 3, 5, 4, 4, 2)
+_DESTINATIONS = (
+    UtskrivenTill.VARDAVDELNING,
+    UtskrivenTill.INTERMEDIARVARD,
+    UtskrivenTill.IVASAMMA_SJUKHUS,
+    UtskrivenTill.IVAANNAT_SJUKHUS,
+    UtskrivenTill.ANNAT_SJUKHUS,
+    UtskrivenTill.OPERATIONSAVDELNING,
+    UtskrivenTill.HEM,
+    UtskrivenTill.OVRIGT,
+)
+_DESTINATION_WEIGHTS = (70, 10, 2, 4, 4, 1, 7, 2)
+_DISCHARGE_REASONS = (
+    Utskrivningsorsak.EJ_LANGRE_BEHOV,
+    Utskrivningsorsak.BEHOV_AV_HOGRE_VARDNIVA,
+    Utskrivningsorsak.RESURSBRIST,
+    Utskrivningsorsak.SPECIALISTVARD,
+    Utskrivningsorsak.HEMORTSVARD,
+    Utskrivningsorsak.PALLIATIV_VARD,
+    Utskrivningsorsak.OVRIGT,
+)
+_DISCHARGE_WEIGHTS = (80, 3, 4, 4, 4, 3, 2)
+_NEGATIVE_WILL = frozenset({ViljaResultat.NEGATIV_VILJA, ViljaResultat.TOLKAD_NEGATIV_VILJA})
+_RESULTS_ADULT = (
+    ViljaResultat.POSITIV_VILJA,
+    ViljaResultat.NEGATIV_VILJA,
+    ViljaResultat.TOLKAD_NEGATIV_VILJA,
+    ViljaResultat.FORMODAT_SAMTYCKE,
+    ViljaResultat.EJ_FORMODAT_SAMTYCKE,
+)
+_RESULTS_CHILD = (
+    ViljaResultat.POSITIV_VILJA,
+    ViljaResultat.NEGATIV_VILJA,
+    ViljaResultat.TOLKAD_NEGATIV_VILJA,
+    ViljaResultat.VARDNADSHAVARE_MEDGAV,
+    ViljaResultat.VARDNADSHAVARE_MEDGAV_EJ,
+)
+_NO_DONATION = tuple(
+    e for e in EjOrgandonationOrsak if e is not EjOrgandonationOrsak.DCDGENOMFORDES_INTE
+)
+_SK_GENERAL = (SKKod.SK_010, SKKod.SK_020, SKKod.SK_030, SKKod.SK_040, SKKod.SK_050)
+_SK_THORAX = (SKKod.SK_061, SKKod.SK_062, SKKod.SK_063, SKKod.SK_064)
+_SK_TIVA = (SKKod.SK_411, SKKod.SK_421, SKKod.SK_431, SKKod.SK_432, SKKod.SK_433)
+_RASS_VALUES = (-5, -4, -3, -2, -1, 0, 1, 2, 3)
+_RASS_WEIGHTS = (3, 4, 6, 10, 14, 50, 8, 4, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    kind: Personnummertyp
+    number: str
+    born: date
+    sex: Kon
+    idbegrepp: str | None
+
+
+@dataclass(slots=True)
+class _Stay:
+    """Facts about one episode that several modules need."""
+
+    start: datetime
+    end: datetime
+    born: date
+    age: int
+    vardtyp: Vardtyp
+    died: bool
+    operated: bool
+    ventilated: bool
+
+
+def _luhn_digit(digits: str) -> str:
+    total = 0
+    for position, char in enumerate(digits):
+        value = int(char) * (2 if position % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return str((10 - total % 10) % 10)
+
+
+def _age(born: date, at: date) -> int:
+    return at.year - born.year - ((at.month, at.day) < (born.month, born.day))
+
+
+def _tenths(value: float) -> Decimal:
+    text = f"{value:.1f}"
+    return Decimal("0.0" if text == "-0.0" else text)
+
+
+@cache
+def _members(enum_type: type[E]) -> tuple[E, ...]:
+    return tuple(enum_type)
+
+
+class _Generator:
+    def __init__(self, seed: int, kind: Kind) -> None:
+        self.rng = random.Random(seed)
+        self.kind = kind
+        self.numbers: set[str] = set()
+        self.window = _WINDOWS[kind]
+
+    # ------------------------------------------------------------------ helpers
+    def chance(self, p: float) -> bool:
+        return self.rng.random() < p
+
+    def pick(self, items: Sequence[T], weights: Sequence[int] | None = None) -> T:
+        if weights is None:
+            return items[self.rng.randrange(len(items))]
+        return self.rng.choices(items, weights)[0]
+
+    def yes(self, p: float) -> JaNej:
+        return JA if self.rng.random() < p else NEJ
+
+    def moment(self, stay: _Stay, *, latest: datetime | None = None) -> datetime:
+        """A whole minute inside the stay (and not after ``latest``)."""
+        end = min(stay.end, latest) if latest is not None else stay.end
+        minutes = int((end - stay.start).total_seconds() // 60)
+        return stay.start + timedelta(minutes=self.rng.randint(0, minutes))
+
+    # ------------------------------------------------------------------ persons
+    def person(self, first_start: datetime) -> _Person:
+        rng = self.rng
+        child = self.kind == "icu" and rng.random() < 0.05
+        if child:
+            age = rng.choice((0, 0, 0, 1, 1, 2, 3, 5, 7, 9, 11, 13, 14, 15))
+        else:
+            age = int(min(99, max(16, rng.gauss(64, 16))))
+        born = first_start.date() - timedelta(days=age * 365 + rng.randint(1, 364))
+        roll = rng.random()
+        if roll < 0.01:
+            return self._reserve_person(born)
+        kind = Personnummertyp.SAMORDNINGSNUMMER if roll < 0.04 else Personnummertyp.PERSONNUMMER
+        day = born.day + (60 if kind is Personnummertyp.SAMORDNINGSNUMMER else 0)
+        sex = Kon.MAN if rng.random() < 0.6 else Kon.KVINNA
+        while True:
+            serial = rng.randrange(0, 100) * 10 + rng.randrange(1 if sex is Kon.MAN else 0, 10, 2)
+            body = f"{born.year:04d}{born.month:02d}{day:02d}{serial:03d}"
+            number = body + _luhn_digit(body[2:])
+            if number not in self.numbers:
+                self.numbers.add(number)
+                return _Person(kind, number, born, sex, None)
+
+    def _reserve_person(self, born: date) -> _Person:
+        while True:
+            number = f"RES{self.rng.randrange(10**8):08d}X"
+            if number not in self.numbers:
+                self.numbers.add(number)
+                sex = self.pick((Kon.MAN, Kon.KVINNA, Kon.VARDE_OKANT))
+                return _Person(Personnummertyp.RESERVNUMMER, number, born, sex, "SE2321000016")
+
+    # ------------------------------------------------------------------ episodes
+    def report(self, episodes: int) -> SIRData:
+        rng = self.rng
+        low, high = self.window
+        span = int((high - low).total_seconds() // 60)
+        made: list[Vardtillfalle] = []
+        while len(made) < episodes:
+            start = low + timedelta(minutes=rng.randrange(span))
+            person = self.person(start)
+            chain = 1 + (rng.random() < 0.12) + (rng.random() < 0.03)
+            for _ in range(chain):
+                if len(made) >= episodes or start > high:
+                    break
+                episode = self.episode(person, start)
+                made.append(episode)
+                if episode.grunddata.vardresultat is Vardresultat.AVLIDEN:
+                    break
+                gap = timedelta(minutes=rng.randint(60, 60 * 24 * 120))
+                start = episode.grunddata.utskrivningstid + gap
+        made.sort(key=lambda e: (e.grunddata.inskrivningstid, e.grunddata.personnummer))
+        for number, episode in enumerate(made, 1):
+            year = episode.grunddata.inskrivningstid.year
+            episode.lokalt_id = f"VT-{year}-{number:06d}"
+        last = max(e.grunddata.utskrivningstid for e in made)
+        hsa_id, department = _UNITS[self.kind]
+        header = Huvud(
+            formatversion=Formatversion.VALUE_5_2,
+            hsa_id=hsa_id,
+            avdelningsnamn=department,
+            skapad=datetime.combine(last.date() + DAY, datetime.min.time()).replace(hour=7),
+            forsystem=_FORSYSTEM,
+        )
+        return SIRData(huvud=header, vardtillfalle=made)
+
+    def vardtyp(self, age: int) -> Vardtyp:
+        if self.kind == "ima":
+            return Vardtyp.IMA
+        if age < 16:
+            return self.pick(_CHILD_TYPES, _CHILD_WEIGHTS)
+        if age < 18 and self.chance(0.5):
+            return Vardtyp.BIVA
+        return self.pick(_ICU_TYPES, _ICU_WEIGHTS)
+
+    def episode(self, person: _Person, start: datetime) -> Vardtillfalle:
+        rng = self.rng
+        age = _age(person.born, start.date())
+        vardtyp = self.vardtyp(age)
+        hours = rng.lognormvariate(math.log(_MEDIAN_HOURS[vardtyp]), 0.9)
+        stay_length = min(_MAX_STAY, timedelta(minutes=max(90, int(hours * 60))))
+        died = rng.random() < _DEATH_RATE[vardtyp] * (1.6 if age >= 75 else 1.0)
+        operated = vardtyp in (Vardtyp.POSTOPERATIV, Vardtyp.TIVA) or rng.random() < 0.25
+        ventilated = vardtyp is not Vardtyp.IMA and rng.random() < (
+            0.55 if died or vardtyp is Vardtyp.TIVA else 0.3
+        )
+        stay = _Stay(
+            start, start + stay_length, person.born, age, vardtyp, died, operated, ventilated
+        )
+        actions = self.actions(stay)
+        icu = vardtyp is not Vardtyp.IMA
+        adult = age >= 16
+        complications = (
+            self.complications(stay, actions)
+            if vardtyp in _DEATH_PROTOCOL_TYPES and self.chance(0.95)
+            else None
+        )
+        has_dg021 = actions is not None and any(a.kod == "DG021" for a in actions.atgard)
+        return Vardtillfalle(
+            grunddata=self.grunddata(person, stay),
+            diagnoser=self.diagnoses(stay),
+            atgarder=actions,
+            saps3=self.saps3(stay)
+            if vardtyp in _SAPS3_TYPES and adult and self.chance(0.95)
+            else None,
+            pim3=self.pim3() if icu and not adult and self.chance(0.95) else None,
+            higgins=self.higgins()
+            if vardtyp is Vardtyp.TIVA and adult and self.chance(0.9)
+            else None,
+            daglig_sofa=self.sofa(stay) if vardtyp in _SOFA_TYPES and adult else None,
+            nems=self.nems(stay) if self.chance(0.9) else None,
+            komplikationer=complications,
+            behandlingsstrategi=self.strategy(stay) if self.chance(0.9) else None,
+            sederingsmal=self.sedation(stay) if icu and has_dg021 and self.chance(0.8) else None,
+            clinical_frailty_scale=self.frailty() if adult and self.chance(0.85) else None,
+            omvardnad=self.nursing(stay) if self.chance(0.85) else None,
+            vikt_och_langd=self.weight(stay) if self.chance(0.75) else None,
+            avliden2024=(
+                self.death_2024(stay)
+                if died and vardtyp in _DEATH_PROTOCOL_TYPES and self.chance(0.95)
+                else None
+            ),
+        )
+
+    def grunddata(self, person: _Person, stay: _Stay) -> Grunddata:
+        rng = self.rng
+        icu = stay.vardtyp is not Vardtyp.IMA
+        full = icu or rng.random() < 0.8  # M-ICU rows: mandatory for ICU, mostly sent by IMA
+
+        arrival = self.pick(_ARRIVALS, _ARRIVAL_WEIGHTS)
+        if stay.vardtyp is Vardtyp.TIVA and rng.random() < 0.03:
+            arrival = Ankomstvag.KONVERTERAD_FRAN_IVATILL_TIVA
+        before = rng.randint(20, 300) if rng.random() < 0.8 else rng.randint(300, 60 * 24 * 14)
+        if stay.operated:
+            status = (
+                Opereradstatus.ELEKTIV_OPERATION
+                if rng.random() < 0.6
+                else Opereradstatus.AKUT_OPERATION
+            )
+        else:
+            status = Opereradstatus.EJ_OPERERAD
+        pre_op = None
+        if stay.operated and rng.random() < 0.6:
+            pre_op = stay.start - timedelta(minutes=rng.randint(5, 240))
+        if stay.died:
+            destination, reason, outcome = (
+                UtskrivenTill.EJ_TILLAMPBART,
+                Utskrivningsorsak.AVLIDEN,
+                Vardresultat.AVLIDEN,
+            )
+        else:
+            destination = self.pick(_DESTINATIONS, _DESTINATION_WEIGHTS)
+            reason = self.pick(_DISCHARGE_REASONS, _DISCHARGE_WEIGHTS)
+            if not icu and destination in (
+                UtskrivenTill.IVASAMMA_SJUKHUS,
+                UtskrivenTill.IVAANNAT_SJUKHUS,
+            ):
+                reason = Utskrivningsorsak.BEHOV_AV_HOGRE_VARDNIVA
+            outcome = Vardresultat.LEVANDE
+        postcode = (
+            str(rng.randint(10000, 98999))
+            if rng.random() < 0.97
+            else self.pick(("Utland", "VärdeOkänt"))
+        )
+        return Grunddata(
+            personnummertyp=person.kind,
+            personnummer=person.number,
+            kon=person.sex,
+            fodelsedatum=person.born,
+            postnummer=postcode if full else None,
+            kommunkod=self.pick(_KOMMUNER) if rng.random() < 0.9 else None,
+            idbegrepp=person.idbegrepp,
+            vardtyp=stay.vardtyp,
+            inskrivningstid=stay.start,
+            ankomsttid=stay.start - timedelta(minutes=before) if full else None,
+            ankomstvag=arrival,
+            ankomstorsak=(
+                (
+                    Ankomstorsak.VARDBEHOV
+                    if rng.random() < 0.85
+                    else self.pick(_members(Ankomstorsak))
+                )
+                if full
+                else None
+            ),
+            akutinlaggning=(
+                self.yes(0.3 if status is Opereradstatus.ELEKTIV_OPERATION else 0.92)
+                if full
+                else None
+            ),
+            opereradstatus=status if full else None,
+            pre_opererad_tidpunkt=pre_op if full else None,
+            moderklinik=self.pick(_members(Moderklinik)) if rng.random() < 0.7 else None,
+            utskriven_till=destination,
+            utskrivningsorsak=reason if full else None,
+            utskrivningstid=stay.end,
+            vardresultat=outcome,
+        )
+
+    def diagnoses(self, stay: _Stay) -> Diagnoser:
+        if stay.vardtyp is Vardtyp.IMA:
+            main = self.pick(_MAIN_IMA)
+        elif stay.age < 16:
+            main = self.pick(_MAIN_CHILD)
+        elif stay.vardtyp is Vardtyp.TIVA:
+            main = self.pick(_MAIN_THORAX)
+        else:
+            main = self.pick(_MAIN_ADULT)
+        count = min(_MAX_OTHER_DIAGNOSES, self.rng.choice((0, 0, 1, 1, 1, 2, 2, 3, 4, 6)))
+        others = [c for c in self.rng.sample(_OTHER, count) if c != main]
+        return Diagnoser(huvudsaklig_ivadiagnos=main, ovrig_diagnos=others)
+
+    # ------------------------------------------------------------------ modules
+    def action(self, code: str, when: datetime, *, timed: bool = True) -> Atgard:
+        clock = f"{when.hour:02d}:{when.minute:02d}" if timed else None
+        return Atgard(kod=code, datum=when.date(), klockslag=clock)
+
+    def actions(self, stay: _Stay) -> Atgarder | None:
+        rng = self.rng
+        if rng.random() < 0.1:
+            return None
+        items: list[Atgard] = []
+        if stay.ventilated:
+            items.append(self.action("DG021", self.moment(stay, latest=stay.start + 6 * HOUR)))
+        if rng.random() < (0.2 if stay.vardtyp is not Vardtyp.IMA else 0.12):
+            items.append(self.action("DG023", self.moment(stay), timed=rng.random() < 0.7))
+        if stay.vardtyp is not Vardtyp.IMA:
+            for code, p in (("AAA20", 0.03), ("ZV048", 0.03), ("DV101", 0.008), ("FXL40", 0.004)):
+                if rng.random() < p:
+                    items.append(self.action(code, self.moment(stay), timed=rng.random() < 0.5))
+        return Atgarder(atgard=items)
+
+    def complications(self, stay: _Stay, actions: Atgarder | None) -> Komplikationer:
+        rng = self.rng
+        if rng.random() < 0.88:
+            return Komplikationer(komplikation=[Komplikation(kod=SKKod.SK_000)])
+        pool = list(_SK_GENERAL + _SK_THORAX)
+        if stay.vardtyp is Vardtyp.TIVA:
+            pool.extend(_SK_TIVA)
+        rows: list[Komplikation] = []
+        for code in rng.sample(pool, rng.choice((1, 1, 1, 2))):
+            when = self.moment(stay)
+            drain = None
+            if code in _SK_THORAX:
+                drain = self.yes(0.6)
+                if drain is JA and actions is None:
+                    drain = NEJ
+                elif drain is JA and actions is not None:
+                    day = when.date()
+                    if not any(a.kod == "GAA10" and a.datum >= day for a in actions.atgard):
+                        actions.atgard.append(self.action("GAA10", when))  # SIR-R070
+            rows.append(
+                Komplikation(
+                    kod=code,
+                    datum=when.date(),
+                    klockslag=f"{when.hour:02d}:{when.minute:02d}" if rng.random() < 0.3 else None,
+                    thoraxdranage_inlagt=drain,
+                )
+            )
+        return Komplikationer(komplikation=rows)
+
+    def saps3(self, stay: _Stay) -> SAPS3:
+        rng = self.rng
+        reasons = rng.sample(_members(SAPS3Intagningsorsak)[1:], rng.choice((1, 1, 1, 2, 2, 3)))
+        if rng.random() < 0.05:
+            reasons = [SAPS3Intagningsorsak.BASAL_OBSERVATION]
+        comorbidity = rng.sample(_members(SAPS3Samsjuklighet), rng.choice((0, 0, 0, 0, 1, 1, 2)))
+        with_gas = rng.random() < 0.85
+        gcs = rng.random() < 0.6
+        return SAPS3(
+            samsjuklighet=comorbidity,
+            vasoaktiva_droger=self.yes(0.2),
+            intagningsorsak=reasons,
+            operationstyp=self.pick(_members(SAPS3Operationstyp)) if stay.operated else None,
+            nosokomial_infektion=self.yes(0.08),
+            respiratorisk_infektion=self.yes(0.25),
+            gcs=rng.randint(3, 15) if gcs else None,
+            rls85=rng.randint(1, 8) if not gcs and rng.random() < 0.7 else None,
+            bilirubin_hogst=rng.randint(3, 180) if rng.random() < 0.7 else None,
+            kroppstemperatur_hogst=_tenths(rng.uniform(35.0, 40.5)),
+            kreatinin_hogst=rng.randint(30, 600) if rng.random() < 0.9 else None,
+            hjartfrekvens_hogst=rng.randint(45, 180),
+            leukocyter_hogst=_tenths(rng.uniform(1.0, 35.0)) if rng.random() < 0.9 else None,
+            p_hlagst=Decimal(f"{rng.uniform(6.95, 7.55):.2f}") if with_gas else None,
+            trombocyter_lagst=rng.randint(20, 600) if rng.random() < 0.9 else None,
+            systoliskt_blodtryck_lagst=rng.randint(50, 170),
+            ventilator=JA if stay.ventilated else NEJ,
+            pa_o2=_tenths(rng.uniform(5.5, 30.0)) if with_gas else None,
+            fi_o2=rng.randint(21, 100) if with_gas else None,
+        )
+
+    def pim3(self) -> PIM3:
+        rng = self.rng
+        gas = rng.random() < 0.7
+        return PIM3(
+            aterhamtning_efter_ingrepp=self.pick(_members(PIM3Ingrepp), (80, 5, 5, 10)),
+            ljusstela_pupiller=self.pick(_members(JaNejOkant), (3, 94, 3)),
+            mekanisk_ventilation=self.yes(0.35),
+            systoliskt_blodtryck=rng.randint(50, 140) if rng.random() < 0.95 else UNKNOWN,
+            basoverskott=_tenths(rng.uniform(-15.0, 5.0)) if gas else UNKNOWN,
+            pa_o2=_tenths(rng.uniform(5.0, 25.0)) if gas else UNKNOWN,
+            fi_o2=rng.randint(21, 100) if gas else UNKNOWN,
+            mycket_hogriskdiagnos=(
+                self.pick(_members(PIM3MycketHogrisk)) if rng.random() < 0.03 else None
+            ),
+            hogriskdiagnos=self.pick(_members(PIM3Hogrisk)) if rng.random() < 0.06 else None,
+            lagriskdiagnos=self.pick(_members(PIM3Lagrisk)) if rng.random() < 0.25 else None,
+        )
+
+    def higgins(self) -> Higgins:
+        rng = self.rng
+        gas = rng.random() < 0.95
+        return Higgins(
+            intagningsorsak=self.pick(_members(HigginsIntagningsorsak), (45, 20, 10, 10, 5, 7, 3)),
+            akut_operation=self.yes(0.15),
+            reoperation=self.yes(0.07),
+            kreatinin_preoperativt=rng.randint(45, 250) if rng.random() < 0.95 else UNKNOWN,
+            nedsatt_vansterkammarfunktion=self.pick(_members(JaNejOkant), (15, 80, 5)),
+            tidigare_karlkirurgi=self.yes(0.08),
+            kol=self.yes(0.1),
+            anemi=self.pick(_members(JaNejOkant), (20, 75, 5)),
+            perfusionstid=rng.choice((0, rng.randint(40, 240)))
+            if rng.random() < 0.95
+            else UNKNOWN,
+            hjartfrekvens_vid_ankomst=rng.randint(50, 130),
+            cvpvid_ankomst=rng.randint(2, 18) if rng.random() < 0.9 else UNKNOWN,
+            hjartindex_vid_ankomst=_tenths(rng.uniform(1.5, 4.0))
+            if rng.random() < 0.7
+            else UNKNOWN,
+            pa_o2_vid_ankomst=_tenths(rng.uniform(8.0, 30.0)) if gas else UNKNOWN,
+            fi_o2_vid_ankomst=rng.randint(30, 80) if gas else UNKNOWN,
+            bikarbonat_vid_ankomst=_tenths(rng.uniform(18.0, 28.0)),
+            iabpvid_ankomst=self.yes(0.03),
+            diabetes=self.pick(_members(JaNejOkant), (25, 73, 2)) if rng.random() < 0.8 else None,
+            cerebrovaskular_sjukdom=(
+                self.pick(_members(JaNejOkant), (8, 90, 2)) if rng.random() < 0.8 else None
+            ),
+        )
+
+    def sofa(self, stay: _Stay) -> DagligSOFA | None:
+        """One registration at the SOFA time of every day inside the stay (SIR-R080/R082)."""
+        rng = self.rng
+        first = stay.start.replace(hour=_SOFA_TIME, minute=0, second=0)
+        if first < stay.start:
+            first += DAY
+        rows: list[SOFARegistrering] = []
+        when = first
+        while when <= stay.end and len(rows) < _MAX_DAILY:
+            gas = rng.random() < 0.8
+            scale = rng.random()
+            rows.append(
+                SOFARegistrering(
+                    tidpunkt=when,
+                    pa_o2=_tenths(rng.uniform(6.0, 25.0)) if gas else None,
+                    fi_o2=rng.randint(21, 90) if gas else None,
+                    andningsstod=JA if stay.ventilated and rng.random() < 0.8 else NEJ,
+                    trombocyter_lagst=rng.randint(15, 500) if rng.random() < 0.9 else None,
+                    bilirubin_hogst=rng.randint(3, 150) if rng.random() < 0.6 else None,
+                    medelartartryck_lagst=rng.randint(45, 100),
+                    noradrenalin=self.pick(_members(SOFAKatekolaminDos), (65, 25, 10)),
+                    adrenalin=self.pick(_members(SOFAKatekolaminDos), (95, 4, 1)),
+                    dopamin=self.pick(_members(SOFADopaminDos), (97, 1, 1, 1)),
+                    dobutamin=self.yes(0.04),
+                    gcsogon=rng.randint(1, 4) if scale < 0.5 else None,
+                    gcsverbal=rng.randint(1, 5) if scale < 0.5 else None,
+                    gcsmotorik=rng.randint(1, 6) if scale < 0.5 else None,
+                    rls85=rng.randint(1, 8) if 0.5 <= scale < 0.8 else None,
+                    kreatinin_hogst=rng.randint(30, 500) if rng.random() < 0.9 else None,
+                    diures=rng.randint(0, 4000) if rng.random() < 0.8 else None,
+                )
+            )
+            when += DAY
+        return DagligSOFA(sofaregistrering=rows) if rows else None
+
+    def days(self, stay: _Stay) -> list[date]:
+        day, last = stay.start.date(), stay.end.date()
+        out: list[date] = []
+        while day <= last and len(out) < _MAX_DAILY:
+            out.append(day)
+            day += DAY
+        return out
+
+    def nems(self, stay: _Stay) -> NEMS:
+        """One registration per calendar day of the stay (SIR-R081/R087)."""
+        rng = self.rng
+        rows: list[NEMSRegistrering] = []
+        for day in self.days(stay):
+            mechanical = stay.ventilated and rng.random() < 0.8
+            single = rng.random() < 0.25
+            rows.append(
+                NEMSRegistrering(
+                    datum=day,
+                    basmonitorering=JA,
+                    intravenos_lakemedelsbehandling=self.yes(0.85),
+                    mekanisk_ventilation=JA if mechanical else NEJ,
+                    kompletterande_andningsstod=NEJ if mechanical else self.yes(0.3),
+                    ett_vasoaktivt_lakemedel=JA if single else NEJ,
+                    flera_vasoaktiva_lakemedel=NEJ if single else self.yes(0.08),
+                    dialys=self.yes(0.06),
+                    specifika_atgarder_pa_enheten=self.yes(0.15),
+                    specifika_atgarder_utanfor_enheten=self.yes(0.1),
+                )
+            )
+        return NEMS(nemsregistrering=rows)
+
+    def strategy(self, stay: _Stay) -> Behandlingsstrategi:
+        rng = self.rng
+        if rng.random() < 0.1:
+            return Behandlingsstrategi(dokumenterat_beslut=NEJ)
+        before = self.yes(0.2)
+        limited = rng.random() < (0.7 if stay.died else 0.08)
+        limits: list[Begransning] = []
+        if limited:
+            for treatment in rng.sample(_members(BegransadBehandling), rng.choice((1, 1, 2, 3))):
+                limits.append(
+                    Begransning(
+                        typ=self.pick(_members(Begransningstyp), (70, 30)),
+                        behandling=treatment,
+                        tidpunkt=self.moment(stay) if before is NEJ else None,
+                    )
+                )
+        return Behandlingsstrategi(
+            dokumenterat_beslut=JA,
+            beslut_taget_fore_iva=before,
+            forsta_beslutstidpunkt=(
+                self.moment(stay, latest=stay.start + 24 * HOUR) if before is NEJ else None
+            ),
+            strategi=BehandlingsstrategiVal.BEGRANSNING
+            if limited
+            else BehandlingsstrategiVal.FULLA_INSATSER,
+            begransning=limits,
+        )
+
+    def sedation(self, stay: _Stay) -> Sederingsmal:
+        rng = self.rng
+        rows: list[Sederingsregistrering] = []
+        when = stay.start + timedelta(minutes=rng.randint(30, 180))
+        when = min(when, stay.end)
+        while when <= stay.end and len(rows) < _MAX_DAILY:
+            ordered = self.yes(0.85)
+            rows.append(
+                Sederingsregistrering(
+                    tidpunkt=when,
+                    sederingsskala_anvand=self.yes(0.95),
+                    sederingsmal_ordinerat=ordered,
+                    motsvarar_sederingsmalet=(
+                        self.pick(_members(JaNejEjTillampbart), (70, 25, 5))
+                        if ordered is JA
+                        else None
+                    ),
+                    rassmal=rng.choice((-3, -2, -1, 0)) if ordered is JA else None,
+                    rassaktuellt=self.pick(_RASS_VALUES, _RASS_WEIGHTS),
+                )
+            )
+            when += DAY
+        return Sederingsmal(sederingsregistrering=rows)
+
+    def frailty(self) -> int | VardeOkant:
+        return self.rng.randint(1, 9) if self.rng.random() < 0.93 else UNKNOWN
+
+    def nursing(self, stay: _Stay) -> Omvardnad:
+        rng = self.rng
+        rows: list[Omvardnadsbedomning] = []
+        when = stay.start + timedelta(minutes=rng.randint(15, 120))
+        when = min(when, stay.end)
+        while when <= stay.end and len(rows) < _MAX_ASSESSMENTS:
+            pain = rng.random()
+            rass = self.pick(_RASS_VALUES, _RASS_WEIGHTS) if rng.random() < 0.85 else None
+            if rass is not None and rass <= -4:
+                delirium: CAMICU | None = CAMICU.EJ_BEDOMBAR
+            elif rng.random() < 0.6:
+                delirium = CAMICU.POSITIV if rng.random() < 0.15 else CAMICU.NEGATIV
+            else:
+                delirium = None
+            if rass is None and delirium is None and pain >= 0.7:
+                rass = 0  # at least one value per assessment (SIR-R107)
+            child = stay.age < 16
+            rows.append(
+                Omvardnadsbedomning(
+                    tidpunkt=when,
+                    smarta_nrs=rng.randint(0, 8) if pain < 0.4 and not child else None,
+                    smarta_cpot=rng.randint(0, 5) if 0.4 <= pain < 0.6 and not child else None,
+                    smarta_bps=rng.randint(3, 8) if 0.6 <= pain < 0.7 and not child else None,
+                    smarta_flacc=rng.randint(0, 6) if pain < 0.7 and child else None,
+                    rass=rass,
+                    camicu=delirium,
+                )
+            )
+            when += timedelta(minutes=rng.randint(6 * 60, 12 * 60))
+        return Omvardnad(omvardnadsbedomning=rows)
+
+    def weight(self, stay: _Stay) -> ViktOchLangd:
+        rng = self.rng
+        if stay.age < 16:
+            base = 3.4 + stay.age * 3.2 + rng.uniform(-1.0, 1.5)
+            height: int = min(190, 50 + stay.age * 7 + rng.randint(-3, 3))
+            grams = True
+        else:
+            base = max(40.0, rng.gauss(80.0, 16.0))
+            height = rng.randint(150, 198)
+            grams = False
+        base = min(250.0, max(2.0, base))
+
+        def kilos(value: float) -> Decimal:
+            return Decimal(f"{value:.3f}") if grams else _tenths(value)
+
+        daily: list[DagligVikt] = []
+        if rng.random() < 0.3:
+            for day in self.days(stay)[1:]:
+                daily.append(DagligVikt(datum=day, vikt=kilos(base + rng.uniform(-2.0, 2.0))))
+        return ViktOchLangd(
+            langd=height if rng.random() < 0.9 else None,
+            vikt_fore_insjuknande=kilos(base + 1.0) if rng.random() < 0.3 else None,
+            vikt_vid_ankomst=kilos(base),
+            daglig_vikt=daily,
+            vikt_vid_utskrivning=(
+                kilos(base - 0.5) if not stay.died and rng.random() < 0.3 else None
+            ),
+        )
+
+    def death_2024(self, stay: _Stay) -> Avliden2024:
+        """A coherent 2024 death follow-up (SIR-R090…R097)."""
+        rng = self.rng
+        possible = self.pick(_members(MojligDonator), (75, 12, 13))
+        if possible is MojligDonator.EJ_MOJLIG_DONATOR:
+            return Avliden2024(
+                dokumenterat_brytpunktsbeslut=self.yes(0.7),
+                mojlig_donator=possible,
+                ej_mojlig_donator_orsak=self.pick(_members(Avliden2024EjDonatorOrsak)),
+            )
+        contacted = self.yes(0.85)
+        investigated = self.yes(0.8)
+        adult_at_death = _age(stay.born, stay.end.date()) >= 18  # SIR-R093
+        results = _RESULTS_ADULT if adult_at_death else _RESULTS_CHILD
+        result = self.pick(results) if investigated is JA else None
+        police = self.pick(_members(JaNejEjTillampbart), (20, 10, 70))
+        withdrawn = self.yes(0.7) if possible is MojligDonator.MOJLIG_DCD else None
+        longest = actual = None
+        if withdrawn is JA:
+            longest = rng.choice((60, 120, 180))
+            actual = rng.randint(5, longest + 60)
+        donation = Organdonation.NEJ
+        if result is None or result not in _NEGATIVE_WILL:
+            if possible is MojligDonator.MOJLIG_DBD and rng.random() < 0.6:
+                donation = Organdonation.JA_DBD
+            if (
+                withdrawn is JA
+                and actual is not None
+                and longest is not None
+                and actual <= longest
+            ):
+                donation = Organdonation.JA_DCD  # SIR-R096/R097
+        reason = dcd_reason = None
+        if donation is Organdonation.NEJ:
+            if result in _NEGATIVE_WILL:
+                reason = EjOrgandonationOrsak.NEGATIV_VILJA
+            elif possible is MojligDonator.MOJLIG_DCD and rng.random() < 0.5:
+                reason = EjOrgandonationOrsak.DCDGENOMFORDES_INTE
+                dcd_reason = self.pick(_members(EjDCDOrsak))
+            else:
+                reason = self.pick(_NO_DONATION)
+        return Avliden2024(
+            dokumenterat_brytpunktsbeslut=self.yes(0.8),
+            mojlig_donator=possible,
+            donationskoordinator_kontaktad=contacted,
+            varfor_kontaktades_inte_koordinator=(
+                self.pick(_members(EjKontaktOrsak)) if contacted is NEJ else None
+            ),
+            donationsviljan_utredd=investigated,
+            utredning_resultat=result,
+            donation_annat_medicinskt_andamal=(
+                self.pick(_members(JaNejOkant)) if investigated is JA else None
+            ),
+            varfor_utreddes_inte_viljan=(
+                self.pick(_members(EjUtreddOrsak)) if investigated is NEJ else None
+            ),
+            polis_kontaktad=police,
+            polis_besked=(
+                self.pick(_members(PolisBesked), (85, 5, 10))
+                if police is JaNejEjTillampbart.JA
+                else None
+            ),
+            organdonation_genomford=donation,
+            ej_organdonation_orsak=reason,
+            varfor_genomfordes_inte_dcd=dcd_reason,
+            behandling_avbruten_for_dcd=withdrawn,
+            langst_accepterad_tid_till_cirkulationsstillestand=longest,
+            faktisk_tid_till_cirkulationsstillestand=actual,
+        )
+
+
+def generate(episodes: int, seed: int, *, kind: Kind = "icu") -> SIRData:
+    """A report of ``episodes`` episodes; the same arguments always give the same report."""
+    if episodes < 1:
+        raise ValueError("a report needs at least one episode")
+    if kind not in _UNITS:
+        raise ValueError(f"unknown kind {kind!r}; use 'icu' or 'ima'")
+    return _Generator(seed, kind).report(episodes)
+
+
+def bulk_codec() -> sir_format.Codec:
+    """A codec without the episode and size limits, for files above 5,000 episodes."""
+    return sir_format.Codec(sir_format.Limits(max_episodes=None, max_bytes=None))
+
+
+def json_available() -> bool:
+    """True once the JSON codec (``sir_format._json``) exists."""
+    return importlib.util.find_spec("sir_format._json") is not None
+
+
+def cached(
+    episodes: int,
+    seed: int,
+    fmt: Literal["xml", "json"] = "xml",
+    *,
+    kind: Kind = "icu",
+    directory: Path = DATA_DIR,
+) -> Path:
+    """Path of the cached file for these arguments, generating it (both formats) if needed."""
+    stem = f"bulk-v{GENERATOR_VERSION}-{kind}-n{episodes}-s{seed}"
+    path = directory / f"{stem}.{fmt}"
+    if not path.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        report = generate(episodes, seed, kind=kind)
+        codec = bulk_codec()
+        codec.save(report, directory / f"{stem}.xml")
+        if json_available():
+            codec.save(report, directory / f"{stem}.json")
+        elif fmt == "json":
+            raise RuntimeError("the JSON codec (sir_format._json) is not available yet")
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--episodes", type=int, default=1000, help="number of episodes")
+    parser.add_argument("--seed", type=int, default=1, help="random seed")
+    parser.add_argument("--kind", choices=("icu", "ima"), default="icu", help="kind of unit")
+    parser.add_argument(
+        "--out", type=Path, help="file to write (.xml or .json); default: the bench/data cache"
+    )
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    if args.out is None:
+        path = cached(args.episodes, args.seed, kind=args.kind)
+        print(f"cached: {path}")
+        return 0
+    report = generate(args.episodes, args.seed, kind=args.kind)
+    built = time.perf_counter()
+    bulk_codec().save(report, args.out)
+    done = time.perf_counter()
+    size = args.out.stat().st_size
+    print(
+        f"{args.out}: {args.episodes} episodes, {size / 1e6:.1f} MB "
+        f"(built in {built - started:.1f} s, written in {done - built:.1f} s)"
+    )
+    if args.episodes > (model_info(SIRData).by_py["vardtillfalle"].max_occurs or 0):
+        print(
+            "note: above the schema's episode limit; read it with "
+            "Codec(Limits(max_episodes=None, max_bytes=None))"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,492 @@
+"""Benchmarks: sir_format's codecs and validator against the raw floor, in one process.
+
+    python bench/run.py                 # 1,000 and 20,000 episodes, 5 rounds
+    python bench/run.py --quick         # 1,000 episodes, 3 rounds
+    python bench/run.py --rounds 7 --json results.json
+
+Method (see ``bench/README.md``): every contender runs on the same bytes in this one process,
+interleaved round by round (the order rotates each round), and the median of the rounds is kept.
+Each ratio divides by a raw floor measured in the same run on the same bytes, so machine speed
+cancels out. Fixtures (parsed trees, model objects) are built before timing and frozen out of the
+garbage collector's view (``gc.freeze``); before each timed call ``gc.collect()`` runs, and the
+collector stays enabled during the call (what a caller gets) unless ``--gc off`` disables it for
+every contender alike. Streaming memory is measured in a fresh subprocess (``bench/memprobe.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bulk
+
+HERE = Path(__file__).resolve().parent
+SEED = 1
+FULL_SIZES = (1000, 20000)
+SCHEMA_EPISODE_LIMIT = 5000
+# Slow reference contenders (xsdata) get at most this many rounds on files above 5,000 episodes.
+SLOW_ROUNDS_LARGE = 3
+
+Validate = Callable[..., Any]
+
+
+def find_validate() -> Validate | None:
+    """``sir_format.validate`` once the validation package provides it, else ``None``."""
+    import sir_format
+
+    found = getattr(sir_format, "validate", None)
+    if found is None:
+        try:
+            from sir_format import validation
+
+            found = getattr(validation, "validate", None)
+        except ImportError:
+            return None
+    return found if callable(found) else None
+
+
+# --------------------------------------------------------------------------- timing
+
+
+@dataclass
+class Contender:
+    key: str
+    run: Callable[[], object]
+    slow: bool = False
+    times: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+
+def _time_once(contender: Contender, gc_on: bool) -> None:
+    gc.collect()
+    if not gc_on:
+        gc.disable()
+    try:
+        started = time.perf_counter()
+        result = contender.run()
+        elapsed = time.perf_counter() - started
+    finally:
+        gc.enable()
+    del result
+    contender.times.append(elapsed)
+
+
+def run_rounds(
+    contenders: list[Contender], rounds: int, *, gc_on: bool, slow_rounds: int, label: str
+) -> None:
+    """Interleave the contenders round by round; the start of the order rotates each round."""
+    gc.collect()
+    gc.freeze()  # fixtures are long-lived: keep them out of every contender's collections
+    try:
+        for number in range(rounds):
+            shift = number % len(contenders)
+            order = contenders[shift:] + contenders[:shift]
+            for contender in order:
+                if contender.slow and number >= slow_rounds:
+                    continue
+                _time_once(contender, gc_on)
+            _progress(f"{label}: round {number + 1}/{rounds} done")
+    finally:
+        gc.unfreeze()
+
+
+def _progress(message: str) -> None:
+    print(f"  … {message}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- contenders
+
+
+@dataclass
+class SizeResult:
+    episodes: int
+    xml_bytes: int
+    json_bytes: int | None
+    medians: dict[str, float]
+    rounds: dict[str, int]
+    spread: dict[str, float]
+    times: dict[str, list[float]]
+    notes: list[str]
+
+
+def measure_size(
+    episodes: int, rounds: int, *, gc_on: bool, validate: Validate | None
+) -> SizeResult:
+    import orjson
+    from lxml import etree
+    from xsdata.formats.dataclass.parsers import XmlParser
+    from xsdata.formats.dataclass.serializers import XmlSerializer
+
+    from sir_format.errors import SirFormatError
+    from sir_format.models import SIRDataVer52
+
+    notes: list[str] = []
+    codec = bulk.bulk_codec()
+    xml_path = bulk.cached(episodes, SEED, "xml")
+    xml = xml_path.read_bytes()
+    have_json = bulk.json_available()
+    json_data = bulk.cached(episodes, SEED, "json").read_bytes() if have_json else None
+    if episodes > SCHEMA_EPISODE_LIMIT:
+        notes.append(
+            f"{episodes:,} episodes is above the schema's {SCHEMA_EPISODE_LIMIT:,}-episode file "
+            "limit: read and written with Codec(Limits(max_episodes=None, max_bytes=None))"
+        )
+
+    _progress(f"{episodes:,} episodes: building fixtures")
+    tree = etree.fromstring(xml)
+    report = codec.from_xml(xml)
+    as_ver52 = SIRDataVer52(huvud=report.huvud, vardtillfalle=report.vardtillfalle)
+    parser, serializer = XmlParser(), XmlSerializer()
+
+    contenders = [
+        Contender("lxml.fromstring", lambda: etree.fromstring(xml)),
+        Contender("from_xml", lambda: codec.from_xml(xml)),
+        Contender("xsdata.parse", lambda: parser.from_bytes(xml, SIRDataVer52), slow=True),
+        Contender("lxml.tostring", lambda: etree.tostring(tree)),
+        Contender("to_xml", lambda: codec.to_xml(report)),
+        Contender("xsdata.render", lambda: serializer.render(as_ver52), slow=True),
+    ]
+    if json_data is not None:
+        builtins = orjson.loads(json_data)
+        contenders += [
+            Contender("orjson.loads", lambda: orjson.loads(json_data)),
+            Contender("orjson.dumps", lambda: orjson.dumps(builtins)),
+            Contender("to_json", lambda: codec.to_json(report)),
+        ]
+        try:
+            decoded = codec.from_json(json_data)
+        except SirFormatError as exc:
+            notes.append(
+                f"{episodes:,} episodes: `from_json` not measured, it refused the file "
+                f"with the limits lifted: {exc}"
+            )
+        else:
+            contenders.append(Contender("from_json", lambda: codec.from_json(json_data)))
+            if decoded != report:
+                notes.append(f"{episodes:,} episodes: warning: from_json and from_xml disagree")
+            del decoded
+    else:
+        notes.append("JSON rows skipped: sir_format._json is not available yet")
+    if validate is not None:
+        limits = codec.limits
+        contenders += [
+            Contender("validate.schema", lambda: validate(xml, profile="schema", limits=limits)),
+            Contender("validate.registry", lambda: validate(xml, limits=limits)),
+        ]
+        notes.append(f"{episodes:,} episodes: " + _finding_summary(validate(xml, limits=limits)))
+    else:
+        notes.append("validation rows skipped: sir_format.validate is not importable yet")
+
+    slow_rounds = rounds if episodes <= SCHEMA_EPISODE_LIMIT else min(rounds, SLOW_ROUNDS_LARGE)
+    if slow_rounds < rounds:
+        notes.append(f"xsdata contenders ran {slow_rounds} of {rounds} rounds at this size")
+    run_rounds(
+        contenders,
+        rounds,
+        gc_on=gc_on,
+        slow_rounds=slow_rounds,
+        label=f"{episodes:,} episodes",
+    )
+    result = SizeResult(
+        episodes=episodes,
+        xml_bytes=len(xml),
+        json_bytes=len(json_data) if json_data is not None else None,
+        medians={c.key: c.median for c in contenders},
+        rounds={c.key: len(c.times) for c in contenders},
+        spread={c.key: (max(c.times) - min(c.times)) / c.median for c in contenders},
+        times={c.key: list(c.times) for c in contenders},
+        notes=notes,
+    )
+    return result
+
+
+def _finding_summary(report: Any) -> str:
+    findings = list(getattr(report, "findings", ()) or ())
+    counts: dict[str, int] = {}
+    for finding in findings:
+        severity = getattr(getattr(finding, "severity", None), "name", "?")
+        counts[severity] = counts.get(severity, 0) + 1
+    detail = ", ".join(f"{k.lower()}: {v}" for k, v in sorted(counts.items())) or "none"
+    return f"registry validation of the generated file found {detail}"
+
+
+def probe_memory(mode: str, path: Path) -> dict[str, Any]:
+    completed = subprocess.run(
+        [sys.executable, str(HERE / "memprobe.py"), mode, str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        return {"mode": mode, "error": completed.stderr.strip().splitlines()[-1:]}
+    result: dict[str, Any] = json.loads(completed.stdout)
+    return result
+
+
+# --------------------------------------------------------------------------- report
+
+# (operation, numerator, denominator, target text, target check: ratio -> bool | None)
+_Row = tuple[str, str, str, str, Callable[[float], bool] | None]
+RATIO_ROWS: tuple[_Row, ...] = (
+    ("XML decode", "from_xml", "lxml.fromstring", "spike 4.5–9×", None),
+    ("XML encode", "to_xml", "lxml.tostring", "spike 5.8–7.3×", None),
+    ("JSON decode", "from_json", "orjson.loads", "spike 1.4–2.6×", None),
+    ("JSON encode", "to_json", "orjson.dumps", "spike 1.3–2.0×", None),
+    ("Schema validation", "validate.schema", "lxml.fromstring", "≤ 3×", lambda r: r <= 3),
+    (
+        "Registry validation",
+        "validate.registry",
+        "lxml.fromstring",
+        "≤ 15× (1k)",
+        lambda r: r <= 15,
+    ),
+    ("xsdata parse (context)", "xsdata.parse", "lxml.fromstring", "spike 37–58×", None),
+    ("xsdata render (context)", "xsdata.render", "lxml.tostring", "spike 82–113×", None),
+)
+SPEEDUP_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("XML decode vs xsdata", "xsdata.parse", "from_xml"),
+    ("XML encode vs xsdata", "xsdata.render", "to_xml"),
+)
+CODE = {
+    "lxml.fromstring": "lxml.etree.fromstring",
+    "lxml.tostring": "lxml.etree.tostring",
+    "xsdata.parse": "XmlParser().from_bytes",
+    "xsdata.render": "XmlSerializer().render",
+    "validate.schema": 'validate(profile="schema")',
+    "validate.registry": "validate()",
+}
+
+
+def _code(key: str) -> str:
+    return f"`{CODE.get(key, key)}`"
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.2f} ms"
+
+
+def _round_ratios(s: SizeResult, top: str, bottom: str) -> tuple[float, float]:
+    """Lowest and highest ratio of one round to the same round's floor (a noise gauge)."""
+    ratios = [a / b for a, b in zip(s.times[top], s.times[bottom], strict=False)]
+    return min(ratios), max(ratios)
+
+
+def _mark(ok: bool | None) -> str:
+    return "" if ok is None else (" ✅" if ok else " ❌")
+
+
+def _cpu_model() -> str:
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return platform.processor() or platform.machine()
+    for line in text.splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.machine()
+
+
+def machine() -> dict[str, str]:
+    from lxml import etree
+
+    def dotted(parts: Sequence[int]) -> str:
+        return ".".join(str(p) for p in parts)
+
+    info = {
+        "cpu_count": str(os.cpu_count()),
+        "cpu": _cpu_model(),
+        "load_average_before": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "platform": platform.platform(),
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "lxml": f"{dotted(etree.LXML_VERSION)} (libxml2 {dotted(etree.LIBXML_VERSION)})",
+    }
+    for package in ("sir-format", "msgspec", "orjson", "xsdata"):
+        try:
+            info[package] = version(package)
+        except Exception:  # pragma: no cover - a missing optional package
+            info[package] = "not installed"
+    return info
+
+
+def render(
+    info: dict[str, str],
+    sizes: list[SizeResult],
+    memory: list[dict[str, Any]],
+    *,
+    rounds: int,
+    gc_on: bool,
+) -> str:
+    lines = ["## Machine", ""]
+    lines += [f"- {k}: {v}" for k, v in info.items()]
+    lines += [
+        f"- rounds: {rounds} (median), interleaved; GC {'enabled' if gc_on else 'disabled'}"
+        " during timed calls, fixtures frozen",
+        "",
+        "## Ratios (time ÷ floor, same bytes, same run; lower is better)",
+        "",
+    ]
+    header = "| operation | ratio |"
+    rule = "|---|---|"
+    for s in sizes:
+        header += f" {s.episodes:,} episodes ({s.xml_bytes / 1e6:.1f} MB XML) |"
+        rule += "---|"
+    lines += [header + " target |", rule + "---|"]
+    for operation, top, bottom, target, check in RATIO_ROWS:
+        if not any(top in s.medians for s in sizes):
+            continue
+        cells = []
+        for s in sizes:
+            if top in s.medians and bottom in s.medians:
+                ratio = s.medians[top] / s.medians[bottom]
+                applies = check is not None and not (
+                    top == "validate.registry" and s.episodes > SCHEMA_EPISODE_LIMIT
+                )
+                ok = check(ratio) if applies and check is not None else None
+                low, high = _round_ratios(s, top, bottom)
+                cells.append(
+                    f"**{ratio:.2f}×**{_mark(ok)} ({_ms(s.medians[top])} / "
+                    f"{_ms(s.medians[bottom])}; rounds {low:.1f}–{high:.1f}×)"
+                )
+            else:
+                cells.append("–")
+        lines.append(
+            f"| {operation} | {_code(top)} ÷ {_code(bottom)} | "
+            + " | ".join(cells)
+            + f" | {target} |"
+        )
+    lines += ["", "## Speed-up over xsdata's runtime (higher is better; acceptance ≥ 5×)", ""]
+    lines += [header.replace("| ratio |", "| ratio |") + " target |", rule + "---|"]
+    for operation, slow, fast in SPEEDUP_ROWS:
+        cells = []
+        for s in sizes:
+            factor = s.medians[slow] / s.medians[fast]
+            low, high = _round_ratios(s, slow, fast)
+            cells.append(
+                f"**{factor:.1f}× faster**{_mark(factor >= 5)} ({_ms(s.medians[slow])} vs "
+                f"{_ms(s.medians[fast])}; rounds {low:.1f}–{high:.1f}×)"
+            )
+        lines.append(
+            f"| {operation} | {_code(slow)} ÷ {_code(fast)} | " + " | ".join(cells) + " | ≥ 5× |"
+        )
+    if memory:
+        lines += [
+            "",
+            "## Streaming memory (fresh subprocess; peak above the warmed-up baseline)",
+            "",
+            "| what | file | peak RSS above baseline | ru_maxrss growth | tracemalloc peak |"
+            " time | peak ÷ file size | target |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for probe in memory:
+            if "error" in probe:
+                lines.append(f"| {probe['mode']} | – | error: {probe['error']} | | | | | ≤ 2× |")
+                continue
+            what = (
+                "`iter_episodes` (count only)"
+                if probe["mode"] == "iter"
+                else "`validate(path)` (registry)"
+            )
+            ratio = probe["ratio_to_file"]
+            lines.append(
+                f"| {what} | {probe['file_bytes'] / 1e6:.1f} MB | "
+                f"{probe['rss_peak'] / 1e6:.1f} MB | {probe['maxrss_delta'] / 1e6:.1f} MB | "
+                f"{probe['tracemalloc_peak'] / 1e6:.1f} MB | {probe['seconds']:.1f} s | "
+                f"**{ratio:.2f}×**{_mark(ratio <= 2)} | ≤ 2× |"
+            )
+    lines += [
+        "",
+        "## All medians",
+        "",
+        "n = rounds measured; spread = (slowest − fastest) ÷ median, a noise indicator.",
+        "",
+        "| contender |" + "".join(f" {s.episodes:,} |" for s in sizes),
+        "|---|" + "---|" * len(sizes),
+    ]
+    keys: list[str] = []
+    for s in sizes:
+        keys += [k for k in s.medians if k not in keys]
+    for key in keys:
+        cells = [
+            f"{_ms(s.medians[key])} (n={s.rounds[key]}, spread {s.spread[key]:.0%})"
+            if key in s.medians
+            else "–"
+            for s in sizes
+        ]
+        lines.append(f"| {_code(key)} | " + " | ".join(cells) + " |")
+    notes = [n for s in sizes for n in s.notes]
+    if notes:
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in dict.fromkeys(notes)]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="1,000 episodes only, 3 rounds")
+    parser.add_argument("--rounds", type=int, help="rounds per contender (default 5; quick 3)")
+    parser.add_argument("--json", type=Path, help="also save the results as JSON here")
+    parser.add_argument(
+        "--gc",
+        choices=("on", "off"),
+        default="on",
+        help="collector state during timed calls, the same for every contender (default on)",
+    )
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory subprocess")
+    args = parser.parse_args(argv)
+    rounds = args.rounds or (3 if args.quick else 5)
+    if rounds < 1:
+        parser.error("--rounds must be at least 1")
+    sizes = (FULL_SIZES[0],) if args.quick else FULL_SIZES
+    gc_on = args.gc == "on"
+
+    info = machine()
+    validate = find_validate()
+    print(f"# sir-format benchmarks ({time.strftime('%Y-%m-%d %H:%M')})\n", flush=True)
+    results: list[SizeResult] = []
+    for n in sizes:
+        results.append(measure_size(n, rounds, gc_on=gc_on, validate=validate))
+        gc.collect()  # the fixtures of one size are gone before the next
+
+    info["load_average_after_timing"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    memory: list[dict[str, Any]] = []
+    if not args.no_memory:
+        largest = bulk.cached(sizes[-1], SEED, "xml")
+        _progress(f"memory: streaming {largest.name} in a subprocess")
+        memory.append(probe_memory("iter", largest))
+        if validate is not None:
+            memory.append(probe_memory("validate", largest))
+    text = render(info, results, memory, rounds=rounds, gc_on=gc_on)
+    print(text)
+    if args.json is not None:
+        payload = {
+            "machine": info,
+            "rounds": rounds,
+            "gc": args.gc,
+            "sizes": [r.__dict__ for r in results],
+            "memory": memory,
+        }
+        args.json.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

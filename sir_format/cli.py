@@ -1,0 +1,290 @@
+"""The ``sir-format`` command line.
+
+Subcommands are plain data: a :class:`Subcommand` names the command, a function that adds its
+arguments and a function that runs it. Adding one is a matter of writing those two functions and
+calling :func:`register` at import time of a module listed in ``EXTENSIONS``::
+
+    def _validate_arguments(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("files", nargs="+")
+
+    def _run_validate(args: argparse.Namespace) -> int:
+        ...
+        return 0
+
+    register(Subcommand("validate", "check report files", _validate_arguments, _run_validate))
+
+Exit codes: 0 success, 1 invalid input (any :class:`~sir_format.errors.SirFormatError`),
+2 usage errors and files that cannot be read or written, 3 an internal error (a bug: rerun
+with ``--debug`` for the traceback). Errors are one line on stderr.
+The codec is imported inside the commands that use it; an extension that fails to import is
+an internal error (exit 3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any, NoReturn
+
+from sir_format.errors import SirFormatError
+
+__all__ = ["SUBCOMMANDS", "Subcommand", "UsageError", "build_parser", "main", "register"]
+
+PROG = "sir-format"
+XSD_RESOURCE = "SIRDataVer52.xsd"
+STDIO = "-"
+FORMATS: dict[str, str] = {".xml": "xml", ".json": "json"}
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+
+class UsageError(Exception):
+    """The command line is wrong; reported on one line with exit code 2."""
+
+
+@dataclass(frozen=True, slots=True)
+class Subcommand:
+    """One ``sir-format`` subcommand.
+
+    Attributes:
+        name: the word on the command line.
+        help: one line for ``sir-format --help``.
+        arguments: adds the subcommand's arguments to its parser.
+        run: does the work and returns the exit code; raises :class:`SirFormatError` on
+            invalid input, :class:`OSError` on file trouble, :class:`UsageError` on misuse.
+    """
+
+    name: str
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+SUBCOMMANDS: list[Subcommand] = []
+"""Registered subcommands, in the order ``--help`` lists them."""
+
+EXTENSIONS: tuple[str, ...] = ("sir_format.validation.cli",)
+"""Modules that register further subcommands when imported (loaded by :func:`build_parser`)."""
+
+
+def register(command: Subcommand) -> Subcommand:
+    """Add a subcommand (its name must be new) and return it."""
+    if any(existing.name == command.name for existing in SUBCOMMANDS):
+        raise ValueError(f"subcommand {command.name!r} is already registered")
+    SUBCOMMANDS.append(command)
+    return command
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that reports errors by raising instead of exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _version() -> str:
+    try:
+        return metadata.version("sir-format")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "unknown"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every registered subcommand (extensions loaded first)."""
+    for module in EXTENSIONS:
+        importlib.import_module(module)
+    parser = _Parser(
+        prog=PROG,
+        description="Read, convert and check SIR report files (XML and JSON).",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an internal error"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for command in SUBCOMMANDS:
+        child = sub.add_parser(command.name, help=command.help, description=command.help)
+        command.arguments(child)
+        child.set_defaults(run=command.run)
+    return parser
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"{PROG}: error: {_one_line(message)}", file=sys.stderr)
+    return code
+
+
+def _os_message(error: OSError) -> str:
+    reason = error.strerror or str(error)
+    return f"{error.filename}: {reason}" if error.filename else reason
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so that the exit flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a descriptor
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``sir-format`` on ``argv`` (default: the process arguments); return the exit code."""
+    args: argparse.Namespace | None = None
+    try:
+        args = build_parser().parse_args(argv)
+        run: Callable[[argparse.Namespace], int] = args.run
+        return run(args)
+    except SystemExit as done:  # --help and --version
+        return done.code if isinstance(done.code, int) else EXIT_OK
+    except UsageError as error:
+        return _fail(str(error), EXIT_USAGE)
+    except SirFormatError as error:
+        return _fail(str(error), EXIT_INVALID)
+    except BrokenPipeError:  # the reader of stdout went away: nothing left to tell
+        _silence_stdout()
+        return EXIT_USAGE
+    except OSError as error:
+        return _fail(_os_message(error), EXIT_USAGE)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    except Exception as error:
+        if args is not None and args.debug:
+            raise
+        message = f"internal error: {type(error).__name__}: {error} (rerun with --debug)"
+        return _fail(message, EXIT_INTERNAL)
+
+
+# --- input and output ----------------------------------------------------------------------
+
+
+def read_input(name: str) -> bytes:
+    """The bytes of a file, or of stdin for ``-``."""
+    if name == STDIO:
+        return sys.stdin.buffer.read()
+    return Path(name).read_bytes()
+
+
+def write_output(name: str, data: bytes) -> None:
+    """Write to a file atomically (temporary file + rename), or to stdout for ``-``."""
+    if name == STDIO:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    target = Path(name)
+    try:
+        mode = target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def format_of(name: str, given: str | None, role: str) -> str | None:
+    """The format named by ``--from``/``--to`` or by the file extension; ``None`` for ``-``."""
+    if given is not None:
+        return given
+    if name == STDIO:
+        return None
+    suffix = Path(name).suffix.lower()
+    if suffix not in FORMATS:
+        known = ", ".join(FORMATS)
+        raise UsageError(
+            f"cannot tell the format of {role} {name!r} from its extension (known: {known}); "
+            f"use --{'from' if role == 'input' else 'to'}"
+        )
+    return FORMATS[suffix]
+
+
+# --- convert -------------------------------------------------------------------------------
+
+
+def _convert_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", metavar="IN", help="report file (.xml or .json), or - for stdin")
+    parser.add_argument("output", metavar="OUT", help="file to write, or - for stdout")
+    choices = sorted(set(FORMATS.values()))
+    parser.add_argument(
+        "--from",
+        dest="source_format",
+        choices=choices,
+        help="input format (default: from the extension; for stdin, from the content)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="target_format",
+        choices=choices,
+        help="output format (default: from the extension; required for stdout)",
+    )
+    parser.add_argument("--pretty", action="store_true", help="indent JSON output")
+
+
+def _run_convert(args: argparse.Namespace) -> int:
+    import sir_format
+
+    source = format_of(args.input, args.source_format, "input")
+    target = format_of(args.output, args.target_format, "output")
+    if target is None:
+        raise UsageError("writing to stdout needs --to xml or --to json")
+    data = read_input(args.input)
+    if source is None:
+        source = sir_format.detect_format(data)
+    report: Any = sir_format.from_xml(data) if source == "xml" else sir_format.from_json(data)
+    if target == "xml":
+        result = sir_format.to_xml(report)
+    else:
+        result = sir_format.to_json(report, pretty=args.pretty)
+    write_output(args.output, result)
+    return EXIT_OK
+
+
+# --- schema --------------------------------------------------------------------------------
+
+
+def _schema_arguments(parser: argparse.ArgumentParser) -> None:
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--xsd", action="store_true", help="print the XML Schema (XSD)")
+    which.add_argument("--json", action="store_true", help="print the JSON Schema (draft 2020-12)")
+
+
+def _run_schema(args: argparse.Namespace) -> int:
+    if args.xsd:
+        data = (resources.files("sir_format") / "schemas" / XSD_RESOURCE).read_bytes()
+    else:
+        from sir_format.jsonschema import schema_text
+
+        data = schema_text().encode("utf-8")
+    write_output(STDIO, data)
+    return EXIT_OK
+
+
+register(
+    Subcommand(
+        "convert", "convert a report between XML and JSON", _convert_arguments, _run_convert
+    )
+)
+register(
+    Subcommand("schema", "print the XML Schema or the JSON Schema", _schema_arguments, _run_schema)
+)

@@ -1,0 +1,476 @@
+"""Coherent module builders and the applicability matrix of data dictionary §5.2.
+
+Each builder draws a schema-valid object from the metadata and then settles the conditional
+answers from the registry rules. The fixes are functions of what was drawn, so a shrunk example
+is exactly as coherent as the original.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+from hypothesis import strategies as st
+
+from sir_format.metadata import FieldInfo, model_info
+from sir_format.models import (
+    NEMS,
+    PIM3,
+    SAPS3,
+    Atgard,
+    Atgarder,
+    Avliden2024,
+    Avlidna2020,
+    Begransning,
+    Behandlingsstrategi,
+    BehandlingsstrategiVal,
+    CAMICU,
+    DagligSOFA,
+    DagligVikt,
+    Donationsvilja,
+    EjOrgandonationOrsak,
+    Higgins,
+    JaNej,
+    JaNejEjTillampbart,
+    Komplikation,
+    Komplikationer,
+    MojligDonator,
+    NEMSRegistrering,
+    Omvardnad,
+    Omvardnadsbedomning,
+    Organdonation,
+    SAPS3Intagningsorsak,
+    Sederingsmal,
+    Sederingsregistrering,
+    SKKod,
+    SOFARegistrering,
+    VardeOkant,
+    Vardtillfalle,
+    Vardtyp,
+    ViktOchLangd,
+    ViljaResultat,
+)
+from sir_format.testing._codes import INVASIVE_VENTILATION, THORACIC_DRAIN, actions_on
+from sir_format.testing._timeline import Stay
+from sir_format.testing._values import model_values, number_values, values
+
+__all__ = ["MODULES", "Applicability", "applies", "build_module", "link_actions"]
+
+T = TypeVar("T")
+H = TypeVar("H", bound=Hashable)
+
+_ICU = frozenset(v for v in Vardtyp if v is not Vardtyp.IMA)
+_DEATH_PROTOCOL = frozenset({Vardtyp.IVA, Vardtyp.TIVA, Vardtyp.BIVA})
+_ALL = frozenset(Vardtyp)
+_ADULT = 16
+_MINOR_AT_DEATH = 18  # SIR-R093
+_PNEUMOTHORAX = frozenset({SKKod.SK_061, SKKod.SK_062, SKKod.SK_063, SKKod.SK_064})
+_RASS_NOT_ASSESSABLE = -4  # CAM-ICU EjBedömbar iff RASS <= -4 (SIR-R108)
+_MAX_ROWS = 3
+
+
+@dataclass(frozen=True)
+class Applicability:
+    """Where a module may appear (§5.2; SIR-R030...R039, R042...R044)."""
+
+    vardtyper: frozenset[Vardtyp]
+    adult: bool | None = None  # True: age >= 16, False: age < 16, None: any age
+    since: date | None = None  # first episode start date (SIR-R039)
+    death_from: date | None = None  # death protocols: death date range
+    death_until: date | None = None
+
+    def __call__(self, stay: Stay) -> bool:
+        if stay.vardtyp not in self.vardtyper:
+            return False
+        if self.adult is not None and (stay.age >= _ADULT) is not self.adult:
+            return False
+        if self.since is not None and stay.start.date() < self.since:
+            return False
+        if self.death_from is None:
+            return True
+        death = stay.end.date()
+        return stay.died and self.death_from <= death and (
+            self.death_until is None or death <= self.death_until
+        )
+
+
+MODULES: dict[str, Applicability] = {
+    "Åtgärder": Applicability(_ALL),
+    "SAPS3": Applicability(frozenset({Vardtyp.IVA, Vardtyp.BIVA}), adult=True),
+    "PIM3": Applicability(_ICU, adult=False),
+    "Higgins": Applicability(frozenset({Vardtyp.TIVA}), adult=True),
+    "DagligSOFA": Applicability(
+        frozenset({Vardtyp.IVA, Vardtyp.TIVA}), adult=True, since=date(2023, 9, 1)
+    ),
+    "NEMS": Applicability(_ALL),
+    "Komplikationer": Applicability(_DEATH_PROTOCOL),
+    "Behandlingsstrategi": Applicability(_ALL),
+    "Sederingsmål": Applicability(_ICU),
+    "ClinicalFrailtyScale": Applicability(_ALL, adult=True, since=date(2021, 10, 1)),
+    "Omvårdnad": Applicability(_ALL, since=date(2023, 3, 20)),
+    "ViktOchLängd": Applicability(_ALL),
+    "Avlidna2020": Applicability(
+        _DEATH_PROTOCOL, death_from=date(2020, 1, 1), death_until=date(2023, 12, 31)
+    ),
+    "Avliden2024": Applicability(_DEATH_PROTOCOL, death_from=date(2024, 1, 1)),
+}
+"""Optional modules of ``Vårdtillfälle`` by wire name, with where each applies."""
+
+
+def applies(wire_name: str, stay: Stay) -> bool:
+    """True when the module may be reported for the stay."""
+    return MODULES[wire_name](stay)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _field(cls: type, py_name: str) -> FieldInfo:
+    return model_info(cls).by_py[py_name]
+
+
+def _unique(items: Iterable[T], key: Callable[[T], Hashable] = lambda x: x) -> list[T]:
+    seen: set[Hashable] = set()
+    out = []
+    for item in items:
+        k = key(item)
+        if k not in seen:
+            seen.add(k)
+            out.append(item)
+    return out
+
+
+def _moment(stay: Stay) -> st.SearchStrategy[Any]:
+    return st.integers(0, stay.minutes).map(stay.at)
+
+
+def _moments(stay: Stay) -> st.SearchStrategy[list[Any]]:
+    offsets = st.lists(st.integers(0, stay.minutes), min_size=1, max_size=_MAX_ROWS, unique=True)
+    return offsets.map(lambda os: [stay.at(o) for o in sorted(os)])
+
+
+def _omit(*py_names: str) -> frozenset[str]:
+    return frozenset(py_names)
+
+
+def _is_unknown(value: object) -> bool:
+    return isinstance(value, VardeOkant)
+
+
+# ---------------------------------------------------------------- builders
+
+
+def _atgarder(draw: st.DrawFn, stay: Stay) -> Atgarder:
+    rows = []
+    for row in draw(st.lists(model_values(Atgard, _omit("kod", "datum")), max_size=_MAX_ROWS)):
+        row.datum = draw(st.sampled_from(stay.dates))
+        row.kod = draw(st.sampled_from(actions_on(row.datum)))
+        rows.append(row)
+    return Atgarder(atgard=_sorted_actions(rows))
+
+
+def _sorted_actions(rows: list[Atgard]) -> list[Atgard]:
+    """Unique (code, date, time) rows in date order (SIR-R077)."""
+    rows = _unique(rows, key=lambda a: (a.kod, a.datum, a.klockslag))
+    return sorted(rows, key=lambda a: (a.datum, a.klockslag or "", a.kod))
+
+
+def _paired(draw: st.DrawFn, cls: type, first: Any, second_name: str) -> Any:
+    """Second of a both-or-neither pair, given the first (SIR-R083, R084)."""
+    return None if first is None else draw(values(_field(cls, second_name)))
+
+
+def _same_kind(draw: st.DrawFn, cls: type, first: Any, second_name: str) -> Any:
+    """Second of a number/unknown pair: a number iff the first is one (SIR-R086)."""
+    if _is_unknown(first):
+        return next(iter(VardeOkant))
+    return draw(number_values(_field(cls, second_name)))
+
+
+def _saps3(draw: st.DrawFn, stay: Stay) -> SAPS3:
+    m: SAPS3 = draw(model_values(SAPS3, _omit("operationstyp", "fi_o2")))
+    m.samsjuklighet = _unique(m.samsjuklighet)
+    reasons = _unique(m.intagningsorsak)
+    if len(reasons) > 1:  # BasalObservation only on its own (SIR-R085)
+        reasons = [r for r in reasons if r is not SAPS3Intagningsorsak.BASAL_OBSERVATION]
+    m.intagningsorsak = reasons
+    m.operationstyp = _iff(draw, SAPS3, "operationstyp", None, stay.operated)
+    m.fi_o2 = _paired(draw, SAPS3, m.pa_o2, "fi_o2")
+    return m
+
+
+def _pim3(draw: st.DrawFn, stay: Stay) -> PIM3:
+    m: PIM3 = draw(model_values(PIM3, _omit("fi_o2")))
+    m.fi_o2 = _same_kind(draw, PIM3, m.pa_o2, "fi_o2")
+    return m
+
+
+def _higgins(draw: st.DrawFn, stay: Stay) -> Higgins:
+    m: Higgins = draw(model_values(Higgins, _omit("fi_o2_vid_ankomst")))
+    m.fi_o2_vid_ankomst = _same_kind(draw, Higgins, m.pa_o2_vid_ankomst, "fi_o2_vid_ankomst")
+    return m
+
+
+def _daglig_sofa(draw: st.DrawFn, stay: Stay) -> DagligSOFA:
+    rows = []
+    for moment in stay.sofa_times:  # one per date at the SOFA time, every day (R080, R082)
+        row: SOFARegistrering = draw(model_values(SOFARegistrering, _omit("tidpunkt", "fi_o2")))
+        row.tidpunkt = moment
+        row.fi_o2 = _paired(draw, SOFARegistrering, row.pa_o2, "fi_o2")
+        rows.append(row)
+    return DagligSOFA(sofaregistrering=rows)
+
+
+def _nems(draw: st.DrawFn, stay: Stay) -> NEMS:
+    rows = []
+    for day in stay.dates:  # one per calendar day of the stay (SIR-R081, R087)
+        row: NEMSRegistrering = draw(model_values(NEMSRegistrering, _omit("datum")))
+        row.datum = day
+        if row.mekanisk_ventilation is JaNej.JA:
+            row.kompletterande_andningsstod = JaNej.NEJ
+        if row.flera_vasoaktiva_lakemedel is JaNej.JA:
+            row.ett_vasoaktivt_lakemedel = JaNej.NEJ
+        rows.append(row)
+    return NEMS(nemsregistrering=rows)
+
+
+def _komplikationer(draw: st.DrawFn, stay: Stay) -> Komplikationer:
+    allowed = [
+        code
+        for code in SKKod
+        if code is not SKKod.SK_000
+        and (stay.vardtyp is Vardtyp.TIVA or not code.value.startswith("SK-4"))  # SIR-R073
+    ]
+    codes = draw(st.lists(st.sampled_from(allowed), max_size=_MAX_ROWS, unique=True))
+    if not codes:  # SK-000 alone, without date or drain (SIR-R074, R075)
+        return Komplikationer(komplikation=[Komplikation(kod=SKKod.SK_000)])
+    rows = []
+    for code in codes:
+        row: Komplikation = draw(
+            model_values(Komplikation, _omit("kod", "datum", "thoraxdranage_inlagt"))
+        )
+        row.kod = code
+        row.datum = draw(st.sampled_from(stay.dates))
+        row.thoraxdranage_inlagt = draw(st.sampled_from(JaNej)) if code in _PNEUMOTHORAX else None
+        rows.append(row)
+    return Komplikationer(komplikation=rows)
+
+
+def _behandlingsstrategi(draw: st.DrawFn, stay: Stay) -> Behandlingsstrategi:
+    m = Behandlingsstrategi(dokumenterat_beslut=draw(st.sampled_from(JaNej)))
+    if m.dokumenterat_beslut is JaNej.NEJ:  # nothing else (SIR-R105)
+        return m
+    before = draw(st.sampled_from(JaNej))
+    m.beslut_taget_fore_iva = before
+    m.forsta_beslutstidpunkt = draw(_moment(stay)) if before is JaNej.NEJ else None
+    m.strategi = draw(st.sampled_from(BehandlingsstrategiVal))
+    if m.strategi is BehandlingsstrategiVal.BEGRANSNING:
+        rows: list[Begransning] = draw(
+            st.lists(model_values(Begransning, _omit("tidpunkt")), min_size=1, max_size=_MAX_ROWS)
+        )
+        rows = _unique(rows, key=lambda b: b.behandling)
+        for row in rows:  # time required unless decided before admission; inside the stay
+            time = st.one_of(st.none(), _moment(stay)) if before is JaNej.JA else _moment(stay)
+            row.tidpunkt = draw(time)
+        m.begransning = rows
+    return m
+
+
+def _sederingsmal(draw: st.DrawFn, stay: Stay) -> Sederingsmal:
+    rows = []
+    for moment in draw(_moments(stay)):
+        row: Sederingsregistrering = draw(
+            model_values(Sederingsregistrering, _omit("tidpunkt", "motsvarar_sederingsmalet"))
+        )
+        row.tidpunkt = moment
+        row.motsvarar_sederingsmalet = _iff(  # SIR-R106
+            draw, Sederingsregistrering, "motsvarar_sederingsmalet", None,
+            row.sederingsmal_ordinerat is JaNej.JA,
+        )
+        rows.append(row)
+    return Sederingsmal(sederingsregistrering=rows)
+
+
+def _omvardnad(draw: st.DrawFn, stay: Stay) -> Omvardnad:
+    rows = []
+    for moment in draw(_moments(stay)):
+        row: Omvardnadsbedomning = draw(
+            model_values(Omvardnadsbedomning, _omit("tidpunkt", "camicu"))
+        )
+        row.tidpunkt = moment
+        options = list(CAMICU)
+        if row.rass is not None:  # EjBedömbar iff RASS <= -4 (SIR-R108)
+            not_assessable = row.rass <= _RASS_NOT_ASSESSABLE
+            options = [c for c in CAMICU if (c is CAMICU.EJ_BEDOMBAR) == not_assessable]
+        row.camicu = draw(st.one_of(st.none(), st.sampled_from(options)))
+        pain = (row.smarta_nrs, row.smarta_cpot, row.smarta_bps, row.smarta_flacc)
+        if all(v is None for v in pain) and row.rass is None and row.camicu is None:
+            row.rass = draw(values(_field(Omvardnadsbedomning, "rass")))  # SIR-R107
+        rows.append(row)
+    return Omvardnad(omvardnadsbedomning=rows)
+
+
+def _vikt_och_langd(draw: st.DrawFn, stay: Stay) -> ViktOchLangd:
+    m: ViktOchLangd = draw(model_values(ViktOchLangd, _omit("daglig_vikt")))
+    days = draw(st.lists(st.sampled_from(stay.dates), max_size=_MAX_ROWS, unique=True))
+    weights = [draw(values(_field(DagligVikt, "vikt"))) for _ in days]
+    m.daglig_vikt = [DagligVikt(datum=d, vikt=w) for d, w in zip(sorted(days), weights)]
+    singles = (m.langd, m.vikt_fore_insjuknande, m.vikt_vid_ankomst, m.vikt_vid_utskrivning)
+    if not m.daglig_vikt and all(v is None for v in singles):  # not empty (SIR-R109)
+        m.langd = draw(values(_field(ViktOchLangd, "langd")))
+    return m
+
+
+def _avlidna2020(draw: st.DrawFn, stay: Stay) -> Avlidna2020:
+    m = Avlidna2020(
+        dod_med_direkta_kriterier=draw(st.sampled_from(JaNej)),
+        mojlig_donator=draw(st.sampled_from(JaNej)),
+    )
+    if m.mojlig_donator is JaNej.NEJ:  # Q3.1.1 only (SIR-R098)
+        m.ej_mojlig_donator_orsak = draw(values(_field(Avlidna2020, "ej_mojlig_donator_orsak")))
+        return m
+    m.donationsvilja = draw(st.sampled_from(Donationsvilja))
+    m.negativ_vilja_grund = _iff(
+        draw, Avlidna2020, "negativ_vilja_grund", None,
+        m.donationsvilja is Donationsvilja.KAND_NEGATIV,
+    )
+    m.okand_vilja_utfall = _iff(
+        draw, Avlidna2020, "okand_vilja_utfall", None, m.donationsvilja is Donationsvilja.OKAND
+    )
+    m.transplantationskoordinator_kontaktad = draw(st.sampled_from(JaNej))
+    m.organdonation_genomford = draw(st.sampled_from(JaNej))
+    m.ej_organdonation_orsak = _iff(
+        draw, Avlidna2020, "ej_organdonation_orsak", None,
+        m.organdonation_genomford is JaNej.NEJ,
+    )
+    return m
+
+
+def _iff(draw: st.DrawFn, cls: type, py_name: str, current: Any, wanted: bool) -> Any:
+    """A conditional answer: present exactly when ``wanted``."""
+    if not wanted:
+        return None
+    return current if current is not None else draw(values(_field(cls, py_name)))
+
+
+def _avliden2024(draw: st.DrawFn, stay: Stay) -> Avliden2024:
+    m = Avliden2024(
+        dokumenterat_brytpunktsbeslut=draw(st.sampled_from(JaNej)),
+        mojlig_donator=draw(st.sampled_from(MojligDonator)),
+    )
+    path = m.mojlig_donator
+    if path is MojligDonator.EJ_MOJLIG_DONATOR:  # Q2.2 only (SIR-R090)
+        m.ej_mojlig_donator_orsak = draw(values(_field(Avliden2024, "ej_mojlig_donator_orsak")))
+        return m
+    m.donationskoordinator_kontaktad = draw(st.sampled_from(JaNej))  # SIR-R091
+    m.varfor_kontaktades_inte_koordinator = _iff(
+        draw, Avliden2024, "varfor_kontaktades_inte_koordinator", None,
+        m.donationskoordinator_kontaktad is JaNej.NEJ,
+    )
+    m.donationsviljan_utredd = draw(st.sampled_from(JaNej))  # SIR-R092, R093
+    if m.donationsviljan_utredd is JaNej.JA:
+        minor = stay.age_at_end < _MINOR_AT_DEATH
+        guardian = {ViljaResultat.VARDNADSHAVARE_MEDGAV, ViljaResultat.VARDNADSHAVARE_MEDGAV_EJ}
+        presumed = {ViljaResultat.FORMODAT_SAMTYCKE, ViljaResultat.EJ_FORMODAT_SAMTYCKE}
+        excluded = presumed if minor else guardian
+        m.utredning_resultat = draw(st.sampled_from([v for v in ViljaResultat if v not in excluded]))
+        m.donation_annat_medicinskt_andamal = draw(
+            values(_field(Avliden2024, "donation_annat_medicinskt_andamal"))
+        )
+    else:
+        m.varfor_utreddes_inte_viljan = draw(
+            values(_field(Avliden2024, "varfor_utreddes_inte_viljan"))
+        )
+    m.polis_kontaktad = draw(st.sampled_from(JaNejEjTillampbart))  # SIR-R094
+    m.polis_besked = _iff(
+        draw, Avliden2024, "polis_besked", None, m.polis_kontaktad is JaNejEjTillampbart.JA
+    )
+    dcd = path is MojligDonator.MOJLIG_DCD  # SIR-R095, R096, R097
+    if dcd:
+        m.behandling_avbruten_for_dcd = draw(st.sampled_from(JaNej))
+        if m.behandling_avbruten_for_dcd is JaNej.JA:
+            minutes = number_values(_field(Avliden2024, "faktisk_tid_till_cirkulationsstillestand"))
+            m.langst_accepterad_tid_till_cirkulationsstillestand = draw(minutes)
+            m.faktisk_tid_till_cirkulationsstillestand = draw(minutes)
+    outcomes = [Organdonation.NEJ]
+    if path is MojligDonator.MOJLIG_DBD:
+        outcomes.append(Organdonation.JA_DBD)
+    if dcd and m.behandling_avbruten_for_dcd is JaNej.JA:
+        outcomes.append(Organdonation.JA_DCD)
+    m.organdonation_genomford = draw(st.sampled_from(outcomes))
+    if m.organdonation_genomford is Organdonation.JA_DCD:
+        longest = m.langst_accepterad_tid_till_cirkulationsstillestand
+        actual = m.faktisk_tid_till_cirkulationsstillestand
+        if longest is not None and actual is not None and actual > longest:
+            m.faktisk_tid_till_cirkulationsstillestand = longest
+    if m.organdonation_genomford is Organdonation.NEJ:
+        reasons = [
+            r
+            for r in EjOrgandonationOrsak
+            if dcd or r is not EjOrgandonationOrsak.DCDGENOMFORDES_INTE
+        ]
+        m.ej_organdonation_orsak = draw(st.sampled_from(reasons))
+        m.varfor_genomfordes_inte_dcd = _iff(
+            draw, Avliden2024, "varfor_genomfordes_inte_dcd", None,
+            m.ej_organdonation_orsak is EjOrgandonationOrsak.DCDGENOMFORDES_INTE,
+        )
+    return m
+
+
+_BUILDERS: dict[str, Callable[[st.DrawFn, Stay], Any]] = {
+    "Åtgärder": _atgarder,
+    "SAPS3": _saps3,
+    "PIM3": _pim3,
+    "Higgins": _higgins,
+    "DagligSOFA": _daglig_sofa,
+    "NEMS": _nems,
+    "Komplikationer": _komplikationer,
+    "Behandlingsstrategi": _behandlingsstrategi,
+    "Sederingsmål": _sederingsmal,
+    "ClinicalFrailtyScale": lambda draw, stay: draw(
+        values(model_info(Vardtillfalle).by_wire["ClinicalFrailtyScale"])
+    ),
+    "Omvårdnad": _omvardnad,
+    "ViktOchLängd": _vikt_och_langd,
+    "Avlidna2020": _avlidna2020,
+    "Avliden2024": _avliden2024,
+}
+
+
+def build_module(draw: st.DrawFn, wire_name: str, stay: Stay) -> Any:
+    """Draw a coherent value for the module, or ``None`` when it cannot be built for the stay
+    (daily SOFA for a stay that contains no SOFA time)."""
+    if wire_name == "DagligSOFA" and not stay.sofa_times:
+        return None
+    return _BUILDERS[wire_name](draw, stay)
+
+
+def link_actions(
+    atgarder: Atgarder | None,
+    komplikationer: Komplikationer | None,
+    *,
+    sedation: bool,
+    first_day: date,
+) -> Atgarder | None:
+    """Add the actions other modules imply.
+
+    A pneumothorax drained at the unit needs a thoracic-drain action on its date (SIR-R070);
+    a sedation goal expects invasive ventilation among the reported actions (SIR-R037).
+    """
+    drained = [
+        k.datum
+        for k in (komplikationer.komplikation if komplikationer else [])
+        if k.thoraxdranage_inlagt is JaNej.JA and k.datum is not None
+    ]
+    if drained and atgarder is None:
+        atgarder = Atgarder()
+    if atgarder is None:
+        return None
+    rows = list(atgarder.atgard)
+    rows += [Atgard(kod=THORACIC_DRAIN, datum=day) for day in drained]
+    if sedation and all(a.kod != INVASIVE_VENTILATION for a in rows):
+        rows.append(Atgard(kod=INVASIVE_VENTILATION, datum=first_day))
+    atgarder.atgard = _sorted_actions(rows)
+    return atgarder

@@ -1,0 +1,350 @@
+"""Schema layer: validate one fragment (the header or an episode) and name every diagnostic.
+
+A fragment is validated with libxml2 against the shipped XSD (through the in-memory fragment
+schema of :mod:`sir_format._xml`, where ``Huvud`` and ``Vårdtillfälle`` are global elements).
+Every libxml2 error is kept and mapped to a stable SIR-X code (or SIR-R003 for a wrong
+``Formatversion``), with message parameters, the logical location of the element it concerns
+and the source line. The raw libxml2 message stays on the finding (``Finding.raw``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from lxml import etree
+
+from sir_format import _xml
+from sir_format._paths import Location, Step
+from sir_format.metadata import FieldInfo, Kind, model_info
+from sir_format.models import Grunddata, Huvud, SIRData
+from sir_format.validation._core import Finding, Identity, Severity, Text
+
+__all__ = ["check_fragment", "display_name", "relative_location"]
+
+_T = etree.ErrorTypes
+_SEV = Severity.FATAL
+_ROOT_FIELDS = model_info(SIRData).by_wire
+_FORMATVERSION = (
+    model_info(SIRData).by_py["huvud"].wire_name,
+    model_info(Huvud).by_py["formatversion"].wire_name,
+)
+
+_IDENTITY_TYPES = frozenset({model_info(Grunddata).by_py["personnummer"].xsd_type})
+"""Types whose values are personal identity numbers: masked in messages and raw text."""
+
+_VALUE = re.compile(r"The value '(.*?)' ")
+_QUOTED_VALUE = re.compile(r"^'(.*)' is not a valid value")
+_SET = re.compile(r"set \{(.*)\}")
+_PATTERN = re.compile(r"pattern '(.*)'\.?$")
+_LIMIT = re.compile(r"allowed \('(.*)'\)")
+_LENGTH = re.compile(r"length of '(\d+)'.*?length of '(\d+)'")
+_DIGITS = re.compile(r"than are allowed \('(\d+)'\)")
+_EXPECTED = re.compile(r"Expected is (?:one of )?\( (.*) \)")
+_ATTRIBUTE = re.compile(r"attribute '([^']*)'")
+_PREFIX = re.compile(r"^Element '[^']*'(?:, attribute '[^']*')?: ")
+
+_MIN = {_T.SCHEMAV_CVC_MININCLUSIVE_VALID, _T.SCHEMAV_CVC_MINEXCLUSIVE_VALID}
+_MAX = {_T.SCHEMAV_CVC_MAXINCLUSIVE_VALID, _T.SCHEMAV_CVC_MAXEXCLUSIVE_VALID}
+_ATTRIBUTES = {
+    _T.SCHEMAV_CVC_TYPE_3_1_1,
+    _T.SCHEMAV_CVC_COMPLEX_TYPE_3_2_1,
+    _T.SCHEMAV_CVC_COMPLEX_TYPE_3_2_2,
+}
+_NIL = {_T.SCHEMAV_CVC_ELT_3_1, _T.SCHEMAV_CVC_ELT_3_2_1, _T.SCHEMAV_CVC_ELT_3_2_2}
+_TYPE_CODES = {
+    Kind.INTEGER: "SIR-X030",
+    Kind.DECIMAL: "SIR-X031",
+    Kind.DATE: "SIR-X032",
+    Kind.DATETIME: "SIR-X033",
+    Kind.NUMBER_OR_UNKNOWN: "SIR-X034",
+}
+
+
+def display_name(element: etree._Element) -> str:
+    """The element's name as shown in messages (Clark notation if it has a namespace)."""
+    tag = element.tag
+    return tag if isinstance(tag, str) else "?"
+
+
+def _join(names: Sequence[str]) -> Text | str:
+    """``A``; ``A or B``; ``A, B or C`` in both languages."""
+    if len(names) == 1:
+        return names[0]
+    head = ", ".join(names[:-1])
+    return Text(sv=f"{head} eller {names[-1]}", en=f"{head} or {names[-1]}")
+
+
+_NOTHING_MORE = Text(sv="inget fler element", en="no further element")
+
+
+def _field_of(chain: Sequence[str], top_cls: type) -> FieldInfo | None:
+    """The field at a chain of wire names below ``top_cls`` (``None`` if unknown)."""
+    cls = top_cls
+    found: FieldInfo | None = None
+    for position, name in enumerate(chain):
+        found = model_info(cls).by_wire.get(name)
+        if found is None:
+            return None
+        if position < len(chain) - 1:
+            if found.kind is not Kind.COMPLEX:
+                return None
+            cls = found.python_type
+    return found
+
+
+def _model_of(chain: Sequence[str], top_cls: type) -> type | None:
+    """The model class of the element at ``chain`` (``top_cls`` for the empty chain)."""
+    if not chain:
+        return top_cls
+    found = _field_of(chain, top_cls)
+    if found is None or found.kind is not Kind.COMPLEX:
+        return None
+    return found.python_type
+
+
+def relative_location(target: etree._Element, top: etree._Element, top_cls: type) -> Location:
+    """Location of ``target`` below ``top`` (exclusive), with list indices from the metadata.
+
+    A repeated element gets its 0-based index; a single element ``None``, or its position when
+    it is (wrongly) repeated, so the path names the offending copy (``Kön[2]``).
+    """
+    chain: list[etree._Element] = []
+    node: etree._Element | None = target
+    while node is not None and node is not top:
+        chain.append(node)
+        node = node.getparent()
+    if node is None:
+        return ()
+    chain.reverse()
+    steps: list[Step] = []
+    cls: type | None = top_cls
+    for element in chain:
+        name = display_name(element)
+        info = model_info(cls).by_wire.get(name) if cls is not None else None
+        before = sum(1 for _ in element.itersiblings(element.tag, preceding=True))
+        if info is not None and info.is_list:
+            steps.append((name, before))
+        else:
+            steps.append((name, before if before else None))
+        cls = info.python_type if info is not None and info.kind is Kind.COMPLEX else None
+    return tuple(steps)
+
+
+def _resolve(error: Any, element: etree._Element) -> etree._Element:
+    """The element an error's path points at (the fragment itself when it cannot tell)."""
+    path: str | None = error.path
+    if not path:
+        return element
+    steps = path.strip("/").split("/")
+    if len(steps) <= 1:
+        return element
+    try:
+        found = element.xpath("./" + "/".join(steps[1:]))
+    except (etree.XPathError, ValueError):
+        return element
+    if isinstance(found, list) and found and isinstance(found[0], etree._Element):
+        return found[0]
+    return element
+
+
+def check_fragment(
+    element: etree._Element,
+    base: Location,
+    *,
+    episode: str | None,
+    episode_index: int | None,
+    keep_lines: bool,
+    suppressed: Sequence[Location] = (),
+) -> list[Finding]:
+    """Validate ``element`` (``Huvud`` or ``Vårdtillfälle``) and name every error.
+
+    ``base`` is the fragment's own location; ``suppressed`` lists locations already reported
+    (by the JSON reader) whose schema errors would only repeat them.
+    """
+    schema = _xml.fragment_schema()
+    if schema.validate(element):
+        return []
+    field = _ROOT_FIELDS.get(display_name(element))
+    top_cls: type = field.python_type if field is not None else SIRData
+    findings: list[Finding] = []
+    seen: set[Location] = set()
+    for error in schema.error_log:
+        target = _resolve(error, element)
+        code, params, location = _classify(error, target, element, top_cls)
+        absolute = base + location
+        if absolute in seen or _is_suppressed(absolute, suppressed):
+            continue
+        seen.add(absolute)
+        raw: str = error.message
+        value = params.get("v")
+        if isinstance(value, str) and _is_identity(location, top_cls):
+            params = {**params, "v": Identity(value)}
+            raw = raw.replace(value, Identity(value).masked()) if value else raw
+        line = (error.line or target.sourceline) if keep_lines else None
+        findings.append(
+            Finding(
+                code=code,
+                severity=_SEV,
+                params=params,
+                location=absolute,
+                episode=episode,
+                episode_index=episode_index,
+                line=line or None,
+                raw=raw,
+            )
+        )
+    return findings
+
+
+def _is_identity(location: Location, top_cls: type) -> bool:
+    info = _field_of([name for name, _ in location], top_cls)
+    return info is not None and info.xsd_type in _IDENTITY_TYPES
+
+
+def _is_suppressed(location: Location, suppressed: Sequence[Location]) -> bool:
+    for prefix in suppressed:
+        if len(prefix) > len(location):
+            continue
+        if all(
+            name == got_name and (index is None or index == got_index)
+            for (name, index), (got_name, got_index) in zip(prefix, location, strict=False)
+        ):
+            return True
+    return False
+
+
+def _classify(
+    error: Any, target: etree._Element, top: etree._Element, top_cls: type
+) -> tuple[str, dict[str, Any], Location]:
+    """(code, params, relative location) of one libxml2 error."""
+    kind = error.type
+    message: str = error.message or ""
+    location = relative_location(target, top, top_cls)
+    name = display_name(target)
+    chain = [step for step, _ in location]
+    info = _field_of(chain, top_cls)
+
+    if kind == _T.SCHEMAV_ELEMENT_CONTENT:
+        return _content_error(message, target, top, top_cls, location)
+
+    value_match = _VALUE.search(message) or _QUOTED_VALUE.search(_PREFIX.sub("", message))
+    value = value_match.group(1) if value_match else (target.text or "")
+    base: dict[str, Any] = {"element": name}
+    empty = {**base}
+
+    if kind == _T.SCHEMAV_CVC_ENUMERATION_VALID:
+        if not value.strip():
+            return "SIR-X036", empty, location
+        if (top.tag, *chain) == _FORMATVERSION:
+            return "SIR-R003", {"v": value}, location
+        allowed: Sequence[str] = info.facets.enumeration if info is not None else ()
+        if not allowed:
+            found = _SET.search(message)
+            allowed = re.findall(r"'([^']*)'", found.group(1)) if found else ()
+        return "SIR-X020", {**base, "v": value, "allowed": list(allowed)}, location
+    if kind == _T.SCHEMAV_CVC_PATTERN_VALID:
+        if not value.strip():
+            return "SIR-X036", empty, location
+        if info is not None and info.kind in (Kind.DATE, Kind.DATETIME):
+            return _TYPE_CODES[info.kind], {**base, "v": value}, location
+        pattern = _PATTERN.search(message)
+        shown = pattern.group(1) if pattern else (info.facets.pattern if info else "") or ""
+        return "SIR-X021", {**base, "v": value, "pattern": shown}, location
+    if kind in _MIN or kind in _MAX:
+        limit = _LIMIT.search(message)
+        code = "SIR-X022" if kind in _MIN else "SIR-X023"
+        return code, {**base, "v": value, "limit": limit.group(1) if limit else "?"}, location
+    if kind in (
+        _T.SCHEMAV_CVC_MAXLENGTH_VALID,
+        _T.SCHEMAV_CVC_MINLENGTH_VALID,
+        _T.SCHEMAV_CVC_LENGTH_VALID,
+    ):
+        lengths = _LENGTH.search(message)
+        n, limit_text = (lengths.group(1), lengths.group(2)) if lengths else ("?", "?")
+        if kind == _T.SCHEMAV_CVC_MINLENGTH_VALID and n == "0":
+            return "SIR-X036", empty, location
+        code = {
+            _T.SCHEMAV_CVC_MAXLENGTH_VALID: "SIR-X024",
+            _T.SCHEMAV_CVC_MINLENGTH_VALID: "SIR-X025",
+        }.get(kind, "SIR-X026")
+        return code, {**base, "n": _int(n), "limit": _int(limit_text)}, location
+    if kind in (_T.SCHEMAV_CVC_FRACTIONDIGITS_VALID, _T.SCHEMAV_CVC_TOTALDIGITS_VALID):
+        digits = _DIGITS.search(message)
+        code = "SIR-X027" if kind == _T.SCHEMAV_CVC_FRACTIONDIGITS_VALID else "SIR-X028"
+        return (
+            code,
+            {**base, "v": value, "limit": _int(digits.group(1) if digits else "?")},
+            location,
+        )
+    if kind in (
+        _T.SCHEMAV_CVC_DATATYPE_VALID_1_2_1,
+        _T.SCHEMAV_CVC_DATATYPE_VALID_1_2_2,
+        _T.SCHEMAV_CVC_DATATYPE_VALID_1_2_3,
+    ):
+        if not value.strip():
+            return "SIR-X036", empty, location
+        if kind == _T.SCHEMAV_CVC_DATATYPE_VALID_1_2_3:
+            return "SIR-X034", {**base, "v": value}, location
+        code = _TYPE_CODES.get(info.kind, "SIR-X035") if info is not None else "SIR-X035"
+        return code, {**base, "v": value}, location
+    if kind == _T.SCHEMAV_CVC_COMPLEX_TYPE_2_3:
+        return "SIR-X040", empty, location
+    if kind in (_T.SCHEMAV_CVC_TYPE_3_1_2, _T.SCHEMAV_CVC_COMPLEX_TYPE_2_1):
+        return "SIR-X041", empty, location
+    if kind in _ATTRIBUTES:
+        attribute = _ATTRIBUTE.search(message)
+        return (
+            "SIR-X042",
+            {**base, "attribute": attribute.group(1) if attribute else "?"},
+            location,
+        )
+    if kind in _NIL:
+        return "SIR-X043", empty, location
+    return "SIR-X049", {**base, "detail": _PREFIX.sub("", message)}, location
+
+
+def _int(text: str) -> int | str:
+    return int(text) if text.isdigit() else text
+
+
+def _content_error(
+    message: str,
+    target: etree._Element,
+    top: etree._Element,
+    top_cls: type,
+    location: Location,
+) -> tuple[str, dict[str, Any], Location]:
+    """Name a content-model error: unexpected, missing, misplaced or repeated element."""
+    found = _EXPECTED.search(message)
+    expected = [n.strip() for n in found.group(1).split(",")] if found else []
+    name = display_name(target)
+    if "Missing child element" in message:
+        return _missing(expected, location, ())
+    parent_location = location[:-1]
+    parent = target.getparent()
+    parent_cls = _model_of([step for step, _ in parent_location], top_cls)
+    info = model_info(parent_cls).by_wire.get(name) if parent_cls is not None else None
+    shown_expected: Any = _join(expected) if expected else _NOTHING_MORE
+    if info is None:
+        return "SIR-X011", {"element": name, "expected": shown_expected}, location
+    before = sum(1 for _ in target.itersiblings(target.tag, preceding=True))
+    if before >= info.max_occurs:
+        return "SIR-X014", {"element": name, "n": info.max_occurs}, location
+    later = {display_name(s) for s in target.itersiblings()} if parent is not None else set()
+    if expected and any(e in later for e in expected):
+        return "SIR-X013", {"element": name, "expected": _join(expected)}, location
+    if expected:
+        return _missing(expected, parent_location, location)
+    return "SIR-X011", {"element": name, "expected": _NOTHING_MORE}, location
+
+
+def _missing(
+    expected: Sequence[str], parent: Location, fallback: Location
+) -> tuple[str, dict[str, Any], Location]:
+    if not expected:
+        return "SIR-X012", {"element": "?"}, fallback or parent
+    if len(expected) == 1:
+        return "SIR-X012", {"element": expected[0]}, (*parent, (expected[0], None))
+    return "SIR-X012", {"element": _join(expected)}, parent

@@ -1,0 +1,480 @@
+"""Turn any validation source into a stream of fragments and problems.
+
+Whatever the source (an XML file streamed with ``iterparse``, XML or JSON bytes, a model
+object), the validator sees the same thing: the ``Huvud`` element, then each ``Vårdtillfälle``
+element, as lxml elements with the wire names of the schema, interleaved with problems found
+while reading (well-formedness, the root and its direct content). JSON is decoded and rebuilt
+as the equivalent element tree; model objects are written as XML first. So every source runs
+the same schema and rule pipeline and gives the same codes and logical paths.
+
+An XML fragment is cleared as soon as the consumer asks for the next item, so a file of any
+size is read in roughly constant memory.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import IO, Any
+
+from lxml import etree
+
+from sir_format import _xml
+from sir_format._paths import Location
+from sir_format.errors import SerializeError, SirFormatError
+from sir_format.metadata import ROOT_ELEMENT, model_info
+from sir_format.models import SIRData, Vardtillfalle
+from sir_format.validation._core import Layer, Text
+
+__all__ = [
+    "EPISODE",
+    "HEADER",
+    "Fragment",
+    "Problem",
+    "Source",
+    "open_source",
+    "parse_logical_path",
+]
+
+HEADER, EPISODE = (f.wire_name for f in model_info(SIRData).fields)
+_XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
+_BOM = b"\xef\xbb\xbf"
+_VERSIONED_ROOT = re.compile(r"^SIRDataVer(\d)(\d+)$")
+_POSITION = re.compile(r",? line \d+, column \d+.*$")
+
+
+@dataclass(slots=True)
+class Fragment:
+    """The header or one episode, ready for the schema layer."""
+
+    role: str  # HEADER or EPISODE (the wire names)
+    element: etree._Element
+    index: int | None  # 0-based episode position; None for the header
+    location: Location
+    keep_lines: bool
+    suppressed: tuple[Location, ...] = ()
+    failed: bool = False  # the reader already found it invalid (JSON-only problems)
+
+
+@dataclass(slots=True)
+class Problem:
+    """Something wrong found while reading, before any fragment is validated."""
+
+    code: str
+    layer: Layer
+    params: dict[str, Any] = field(default_factory=dict)
+    location: Location = ()
+    line: int | None = None
+    column: int | None = None
+    raw: str | None = None
+    episode_index: int | None = None
+    stop: bool = False  # reading stopped: whatever followed was not seen
+
+
+Item = Fragment | Problem
+
+
+@dataclass(slots=True)
+class Source:
+    """An opened source: its name and format, and its items."""
+
+    name: str
+    format: str  # "xml", "json", "model" or "unknown"
+    items: Iterator[Item]
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def open_source(source: Any, limits: _xml.Limits) -> Source:
+    """Open ``source`` (model, bytes, text, path, resource, binary file object).
+
+    Raises only on misuse (an unsupported type) or an unreadable path.
+    """
+    if isinstance(source, SIRData):
+        return Source("<model>", "model", _model_items(source))
+    if isinstance(source, bytes | bytearray | memoryview):
+        return _from_bytes(bytes(source), "<bytes>", limits)
+    if isinstance(source, str) and _looks_like_content(source):
+        return _from_bytes(_text_to_bytes(source), "<text>", limits)
+    if isinstance(source, str | os.PathLike):
+        return _from_path(Path(source), limits)
+    if callable(getattr(source, "read_bytes", None)):  # importlib.resources Traversable
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            raise SirFormatError(f"cannot read {source}: {exc.strerror or exc}") from None
+        return _from_bytes(data, str(getattr(source, "name", "<resource>")), limits)
+    if callable(getattr(source, "read", None)):  # a binary file object
+        data = source.read()
+        if not isinstance(data, bytes):
+            raise TypeError("validate() reads binary file objects: open the file with 'rb'")
+        return _from_bytes(data, str(getattr(source, "name", "<stream>")), limits)
+    raise TypeError(
+        "validate() takes a report model (SIRData), XML or JSON bytes or text, or a path; "
+        f"got {type(source).__name__}"
+    )
+
+
+def _looks_like_content(text: str) -> bool:
+    head = text[:1024].lstrip("\ufeff \t\r\n")
+    return head.startswith(("<", "{", "[")) or "\n" in text or len(text) > 4096 or not head
+
+
+def _text_to_bytes(text: str) -> bytes:
+    raw = text.encode("utf-8", errors="surrogatepass")
+    if raw.lstrip().startswith(b"<?xml"):
+        # the text is already decoded: a declared encoding would contradict it
+        raw = re.sub(rb"^(\s*<\?xml[^>]*?)\s+encoding=[\"'][^\"']*[\"']", rb"\1", raw, count=1)
+    return raw
+
+
+def _from_path(path: Path, limits: _xml.Limits) -> Source:
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise SirFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        head = handle.read(4096)
+    except OSError as exc:
+        handle.close()
+        raise SirFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
+    kind = _sniff(head, path.suffix.lower())
+    if kind != "xml":
+        try:
+            data = head + handle.read()
+        except OSError as exc:
+            raise SirFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
+        finally:
+            handle.close()
+        return _from_bytes(data, str(path), limits)
+    handle.seek(0)
+    return Source(str(path), "xml", _closing(handle, _xml_items(handle, keep_lines=True)))
+
+
+def _closing(handle: IO[bytes], items: Iterator[Item]) -> Iterator[Item]:
+    with handle:
+        yield from items
+
+
+def _sniff(head: bytes, suffix: str = "") -> str:
+    text = head.removeprefix(_BOM).lstrip()
+    if text.startswith(b"<"):
+        return "xml"
+    if text.startswith((b"{", b"[")):
+        return "json"
+    return {".xml": "xml", ".json": "json"}.get(suffix, "unknown")
+
+
+def _from_bytes(data: bytes, name: str, limits: _xml.Limits) -> Source:
+    kind = _sniff(data[:4096])
+    if limits.max_bytes is not None and len(data) > limits.max_bytes:
+        problem = Problem(
+            "SIR-X003",
+            Layer.WELLFORMED,
+            {"size": len(data), "limit": limits.max_bytes},
+            stop=True,
+        )
+        return Source(name, kind, iter([problem]))
+    if not data.strip() or not data.removeprefix(_BOM).strip():
+        return Source(name, kind, iter([Problem("SIR-X007", Layer.WELLFORMED, stop=True)]))
+    if kind == "json":
+        from sir_format.validation._json_source import json_items
+
+        return Source(name, "json", json_items(data, limits))
+    if kind == "unknown":
+        return Source(name, kind, iter([Problem("SIR-X008", Layer.WELLFORMED, stop=True)]))
+    return Source(name, "xml", _xml_items(io.BytesIO(data), keep_lines=True, limits=limits))
+
+
+# --------------------------------------------------------------------------- XML
+
+
+def _xml_items(
+    stream: IO[bytes], *, keep_lines: bool, limits: _xml.Limits | None = None
+) -> Iterator[Item]:
+    """Stream the fragments of an XML document, checking the root and its content."""
+    limit = (limits or _xml.Limits(max_bytes=None)).episode_limit()
+    context = etree.iterparse(
+        stream,
+        events=("end",),
+        tag=(HEADER, EPISODE),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    state = _RootState(keep_lines=keep_lines, limit=limit)
+    try:
+        for _, element in context:
+            parent = element.getparent()
+            if parent is None or parent.getparent() is not None:
+                continue  # nested: part of a fragment, the schema reports it
+            if not state.started:
+                yield from state.start(parent)
+                if state.stopped:
+                    return
+            yield from state.between(parent, element)
+            if state.wrong_root:
+                element.clear(keep_tail=True)
+                continue
+            yield from state.fragment(element)
+            element.clear(keep_tail=True)
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position if exc.position and exc.position[0] else (None, None)
+        detail = _POSITION.sub("", exc.msg or "not well-formed")
+        yield Problem(
+            "SIR-X001",
+            Layer.WELLFORMED,
+            {"detail": detail},
+            line=line if keep_lines else None,
+            column=column if keep_lines else None,
+            raw=exc.msg,
+            stop=True,
+        )
+        return
+    root = _root_of(context)
+    if root is None:  # pragma: no cover - iterparse raises on an empty document
+        yield Problem("SIR-X007", Layer.WELLFORMED, stop=True)
+        return
+    if not state.started:
+        yield from state.start(root)
+        if state.stopped:
+            return
+    yield from state.finish(root)
+
+
+def _root_of(context: Any) -> etree._Element | None:
+    root = getattr(context, "root", None)
+    return root if isinstance(root, etree._Element) else None
+
+
+def _has_doctype(root: etree._Element) -> bool:
+    info = root.getroottree().docinfo
+    return bool(info.doctype) or info.internalDTD is not None
+
+
+@dataclass(slots=True)
+class _RootState:
+    """The root element and its direct content, checked as the stream goes."""
+
+    keep_lines: bool
+    limit: int | None
+    started: bool = False
+    stopped: bool = False
+    wrong_root: bool = False
+    header_seen: bool = False
+    header_missing: bool = False
+    count: int = 0
+    last: etree._Element | None = None
+
+    def _line(self, element: etree._Element) -> int | None:
+        return element.sourceline if self.keep_lines else None
+
+    def start(self, root: etree._Element) -> Iterator[Problem]:
+        self.started = True
+        if _has_doctype(root):
+            self.stopped = True
+            yield Problem("SIR-X002", Layer.WELLFORMED, line=1 if self.keep_lines else None)
+            return
+        tag = root.tag if isinstance(root.tag, str) else "?"
+        if tag != ROOT_ELEMENT:
+            self.wrong_root = True
+            versioned = _VERSIONED_ROOT.match(tag)
+            if versioned:
+                version = f"{versioned.group(1)}.{versioned.group(2)}"
+                yield Problem(
+                    "SIR-R003", Layer.SCHEMA, {"v": version}, line=self._line(root), raw=tag
+                )
+            else:
+                yield Problem(
+                    "SIR-X010",
+                    Layer.SCHEMA,
+                    {"element": tag, "expected": ROOT_ELEMENT},
+                    line=self._line(root),
+                )
+            return
+        for name in root.attrib:
+            if not name.startswith(_XSI):
+                yield Problem(
+                    "SIR-X042",
+                    Layer.SCHEMA,
+                    {"element": ROOT_ELEMENT, "attribute": name},
+                    line=self._line(root),
+                )
+
+    def _text(self, text: str | None, root: etree._Element) -> Iterator[Problem]:
+        if text and text.strip() and not self.wrong_root:
+            yield Problem(
+                "SIR-X040", Layer.SCHEMA, {"element": ROOT_ELEMENT}, line=self._line(root)
+            )
+
+    def between(self, root: etree._Element, element: etree._Element) -> Iterator[Problem]:
+        """Check and drop what precedes ``element`` at the root: the last fragment, junk."""
+        if self.last is None:
+            yield from self._text(root.text, root)
+        while True:
+            previous = element.getprevious()
+            if previous is None:
+                break
+            if previous is not self.last:
+                yield from self._unexpected(previous)
+            yield from self._text(previous.tail, root)
+            root.remove(previous)
+
+    def _unexpected(self, element: etree._Element) -> Iterator[Problem]:
+        if self.wrong_root or not isinstance(element.tag, str):
+            return
+        expected: Any = EPISODE if self.header_seen else HEADER
+        yield Problem(
+            "SIR-X011",
+            Layer.SCHEMA,
+            {"element": element.tag, "expected": expected},
+            location=((element.tag, None),),
+            line=self._line(element),
+        )
+
+    def fragment(self, element: etree._Element) -> Iterator[Item]:
+        self.last = element
+        line = self._line(element)
+        if element.tag == HEADER:
+            if self.header_seen or self.count:
+                code = "SIR-X014" if self.header_seen else "SIR-X011"
+                params: dict[str, Any] = (
+                    {"element": HEADER, "n": 1}
+                    if self.header_seen
+                    else {"element": HEADER, "expected": EPISODE}
+                )
+                yield Problem(code, Layer.SCHEMA, params, location=((HEADER, 1),), line=line)
+                return
+            self.header_seen = True
+            yield Fragment(HEADER, element, None, ((HEADER, None),), self.keep_lines)
+            return
+        if not self.header_seen and not self.header_missing:
+            self.header_missing = True
+            yield Problem(
+                "SIR-X012",
+                Layer.SCHEMA,
+                {"element": HEADER},
+                location=((HEADER, None),),
+                line=line,
+            )
+        index = self.count
+        self.count += 1
+        if self.limit is not None and index == self.limit:
+            yield Problem(
+                "SIR-X014",
+                Layer.SCHEMA,
+                {"element": EPISODE, "n": self.limit},
+                location=((EPISODE, index),),
+                line=line,
+                episode_index=index,
+            )
+        yield Fragment(EPISODE, element, index, ((EPISODE, index),), self.keep_lines)
+
+    def finish(self, root: etree._Element) -> Iterator[Problem]:
+        if self.wrong_root:
+            return
+        if self.last is None:
+            yield from self._text(root.text, root)
+        for child in root:
+            if child is not self.last:
+                yield from self._unexpected(child)
+            yield from self._text(child.tail, root)
+        if not self.header_seen and not self.header_missing:
+            yield Problem(
+                "SIR-X012", Layer.SCHEMA, {"element": HEADER}, location=((HEADER, None),)
+            )
+        if not self.count:
+            yield Problem(
+                "SIR-X012", Layer.SCHEMA, {"element": EPISODE}, location=((EPISODE, None),)
+            )
+
+
+# --------------------------------------------------------------------------- model objects
+
+
+def _model_items(report: SIRData) -> Iterator[Item]:
+    """Write the model as XML and stream that; a value that cannot be written is a finding."""
+    try:
+        data = _xml.write_xml(report)
+    except SerializeError:
+        yield from _model_items_one_by_one(report)
+        return
+    yield from _xml_items(io.BytesIO(data), keep_lines=False)
+
+
+@cache
+def _stand_ins() -> tuple[Any, Vardtillfalle]:
+    """A valid header and episode (the bundled example) to write the others beside."""
+    data = resources.files("sir_format").joinpath("examples", "iva.xml").read_bytes()
+    example = _xml.read_xml(data)
+    return example.huvud, example.vardtillfalle[0]
+
+
+def _model_items_one_by_one(report: SIRData) -> Iterator[Item]:
+    """Write the header and each episode on its own, to find every value that cannot be."""
+    header, episode = _stand_ins()
+    element = _written(SIRData(huvud=report.huvud, vardtillfalle=[episode]), None)
+    if isinstance(element, Problem):
+        yield element
+    else:
+        yield Fragment(HEADER, element[0], None, ((HEADER, None),), keep_lines=False)
+    episodes = report.vardtillfalle
+    if not isinstance(episodes, list):
+        yield Problem(
+            "SIR-X060",
+            Layer.SCHEMA,
+            {"element": EPISODE, "detail": Text(sv="ska vara en lista", en="expected a list")},
+            location=((EPISODE, None),),
+        )
+        return
+    if not episodes:
+        yield Problem("SIR-X012", Layer.SCHEMA, {"element": EPISODE}, location=((EPISODE, None),))
+    for index, item in enumerate(episodes):
+        written = _written(SIRData(huvud=header, vardtillfalle=[item]), index)
+        if isinstance(written, Problem):
+            yield written
+        else:
+            yield Fragment(EPISODE, written[1], index, ((EPISODE, index),), keep_lines=False)
+
+
+def _written(report: SIRData, index: int | None) -> etree._Element | Problem:
+    try:
+        data = _xml.write_xml(report)
+    except SerializeError as exc:
+        location = parse_logical_path(exc.path or "")
+        if index is not None and location and location[0][0] == EPISODE:
+            location = ((EPISODE, index), *location[1:])
+        element = location[-1][0] if location else ROOT_ELEMENT
+        return Problem(
+            "SIR-X060",
+            Layer.SCHEMA,
+            {"element": element, "detail": exc.message},
+            location=location,
+            episode_index=index,
+            raw=str(exc),
+        )
+    return etree.fromstring(data, _xml._parser())
+
+
+_STEP = re.compile(r"^(.*?)(?:\[(\d+)\])?$")
+
+
+def parse_logical_path(path: str) -> Location:
+    """``Vårdtillfälle[2]/Grunddata/Kön`` → ``(("Vårdtillfälle", 1), ("Grunddata", None), …)``."""
+    steps = []
+    for part in filter(None, path.split("/")):
+        match = _STEP.match(part)
+        assert match is not None
+        name, number = match.groups()
+        steps.append((name, int(number) - 1 if number else None))
+    return tuple(steps)

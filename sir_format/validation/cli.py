@@ -1,0 +1,216 @@
+"""The ``validate`` and ``rules`` subcommands of ``sir-format``.
+
+Importing this module registers both with :func:`sir_format.cli.register`.
+
+``sir-format validate FILE... [--unit sir-enhet.toml] [--format text|json|sarif|junit]
+[--lang sv|en] [--profile wellformed|schema|registry] [--output OUT] [--reveal-identities]``
+exits 0 when no file has a fatal finding or an error, 1 when any has, and 2 on usage errors
+or files that cannot be read (the other files are still validated and reported).
+
+``sir-format rules [--lang sv|en] [--format text|json] [CODE...]`` lists the rule catalog.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from sir_format.cli import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    PROG,
+    STDIO,
+    SUBCOMMANDS,
+    Subcommand,
+    UsageError,
+    read_input,
+    register,
+    write_output,
+)
+from sir_format.errors import SirFormatError
+
+__all__ = ["PROGRESS_THRESHOLD", "RULES", "VALIDATE"]
+
+PROGRESS_THRESHOLD = 8 * 1024 * 1024
+"""Files at least this large show a progress counter when stderr is a terminal."""
+
+_PROFILES = ("wellformed", "schema", "registry")
+_LANGS = ("sv", "en")
+_OUTPUTS = ("text", "json", "sarif", "junit")
+
+
+# --------------------------------------------------------------------------- validate
+
+
+def _validate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "files", metavar="FILE", nargs="+", help="report files (.xml or .json), or - for stdin"
+    )
+    parser.add_argument(
+        "--unit", metavar="TOML", help="the unit declaration (sir-enhet.toml): adds SIR-R2nn"
+    )
+    parser.add_argument(
+        "--format", dest="output_format", choices=_OUTPUTS, default="text", help="output format"
+    )
+    parser.add_argument("--lang", choices=_LANGS, default="sv", help="message language")
+    parser.add_argument(
+        "--profile", choices=_PROFILES, default="registry", help="layers to run (default: all)"
+    )
+    parser.add_argument(
+        "--output", "-o", metavar="OUT", default=STDIO, help="write the report here (default: -)"
+    )
+    parser.add_argument(
+        "--reveal-identities",
+        action="store_true",
+        help="show identity numbers unmasked (they are masked by default)",
+    )
+
+
+def _progress(name: str, stream: IO[str]) -> Callable[[int], None]:
+    def report(count: int) -> None:
+        if count % 250 == 0:
+            stream.write(f"\r{name}: {count} episodes")
+            stream.flush()
+
+    return report
+
+
+def _wants_progress(name: str, stream: IO[str]) -> bool:
+    if name == STDIO or not getattr(stream, "isatty", lambda: False)():
+        return False
+    try:
+        return os.path.getsize(name) >= PROGRESS_THRESHOLD
+    except OSError:
+        return False
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    from sir_format.validation import outputs
+    from sir_format.validation.validator import ValidationReport, validate
+
+    unit: Any = None
+    if args.unit is not None:
+        from sir_format.unit import InvalidUnitDeclarationError, UnitDeclaration
+
+        try:
+            unit = UnitDeclaration.load(args.unit)
+        except InvalidUnitDeclarationError:
+            unit = Path(args.unit)  # each report then carries the SIR-R206 findings
+        except SirFormatError as error:
+            raise UsageError(str(error)) from None
+    reports: list[ValidationReport] = []
+    unreadable = False
+    for name in args.files:
+        progress = _progress(name, sys.stderr) if _wants_progress(name, sys.stderr) else None
+        try:
+            if name == STDIO:
+                report = validate(
+                    read_input(name), unit=unit, lang=args.lang, profile=args.profile
+                )
+                report = dataclasses.replace(report, source="<stdin>")
+            else:
+                report = validate(
+                    Path(name), unit=unit, lang=args.lang, profile=args.profile, progress=progress
+                )
+        except (SirFormatError, OSError) as error:
+            print(f"{PROG}: error: {' '.join(str(error).split())}", file=sys.stderr)
+            unreadable = True
+            continue
+        finally:
+            if progress is not None:
+                sys.stderr.write("\r\033[K")
+                sys.stderr.flush()
+        reports.append(report)
+    data = outputs.render(
+        reports, args.output_format, lang=args.lang, reveal_identities=args.reveal_identities
+    )
+    write_output(args.output, data)
+    if unreadable:
+        return EXIT_USAGE
+    return EXIT_OK if all(r.ok for r in reports) else EXIT_INVALID
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _rules_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("codes", metavar="CODE", nargs="*", help="show these rules in full")
+    parser.add_argument("--lang", choices=_LANGS, default="sv", help="language of the texts")
+    parser.add_argument("--format", dest="output_format", choices=("text", "json"), default="text")
+
+
+def _run_rules(args: argparse.Namespace) -> int:
+    from sir_format.validation.catalog import Rule, catalog
+
+    known = catalog()
+    missing = [code for code in args.codes if code.upper() not in known]
+    if missing:
+        raise UsageError(f"unknown rule code(s): {', '.join(missing)}")
+    chosen: list[Rule] = (
+        [known[code.upper()] for code in args.codes] if args.codes else list(known.values())
+    )
+    lang = args.lang
+    if args.output_format == "json":
+        data = [
+            {
+                "code": rule.code,
+                "severity": rule.severity.value,
+                "severities": [s.value for s in rule.severities],
+                "layer": rule.layer.value,
+                "section": rule.section,
+                "group": rule.group.sv if lang == "sv" else rule.group.en,
+                "title": rule.title_in(lang),
+                "message": rule.template(lang),
+                "variants": {v.key: rule.template(lang, v.key) for v in rule.variants},
+                "fields": list(rule.fields),
+                "check": rule.check,
+            }
+            for rule in chosen
+        ]
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    elif args.codes:
+        text = "\n".join(_rule_detail(rule, lang) for rule in chosen)
+    else:
+        text = "".join(
+            f"{rule.code}  {'/'.join(s.value for s in rule.severities):<13} "
+            f"{rule.layer.value:<10} {rule.title_in(lang)}\n"
+            for rule in chosen
+        )
+    write_output(STDIO, text.encode("utf-8"))
+    return EXIT_OK
+
+
+def _rule_detail(rule: Any, lang: str) -> str:
+    lines = [
+        f"{rule.code}  {rule.title_in(lang)}",
+        f"  severity: {'/'.join(s.value for s in rule.severities)}; layer: {rule.layer.value}",
+    ]
+    if rule.fields:
+        lines.append(f"  fields: {', '.join(rule.fields)}")
+    if rule.check:
+        lines.append(f"  check: {rule.check}")
+    if rule.variants:
+        lines.extend(f"  {v.key}: {rule.template(lang, v.key)}" for v in rule.variants)
+    else:
+        lines.append(f"  message: {rule.template(lang)}")
+    return "\n".join(lines) + "\n"
+
+
+VALIDATE = Subcommand(
+    "validate",
+    "check report files (schema and registry rules)",
+    _validate_arguments,
+    _run_validate,
+)
+RULES = Subcommand("rules", "list the validation rules", _rules_arguments, _run_rules)
+
+for _command in (VALIDATE, RULES):
+    if not any(existing.name == _command.name for existing in SUBCOMMANDS):
+        register(_command)

@@ -1,0 +1,442 @@
+"""Validation reports as text, JSON, SARIF 2.1.0 and JUnit XML.
+
+Every function takes one :class:`~sir_format.validation.ValidationReport` or several (one per
+file) and a language. Identity numbers are masked unless ``reveal_identities=True``.
+
+- :func:`to_text`: for people, grouped by episode, most severe first.
+- :func:`to_json`: for programs; the layout is published as the JSON Schema
+  ``sir_format/schemas/validation-report.schema.json`` (:func:`report_schema`).
+- :func:`to_sarif`: SARIF 2.1.0 for code-scanning dashboards.
+- :func:`to_junit`: JUnit XML for CI test reports: one test suite per file, one test case per
+  episode (plus one for the file itself), failures for fatal findings and errors.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
+from importlib import metadata, resources
+from pathlib import PurePath
+from typing import Any
+from urllib.parse import quote
+
+from lxml import etree
+
+from sir_format.validation._core import Finding, Severity
+from sir_format.validation.catalog import LANGUAGES, Rule, catalog, format_value
+from sir_format.validation.validator import SkippedRules, ValidationReport
+
+__all__ = [
+    "FORMATS",
+    "REPORT_FORMAT",
+    "SARIF_SCHEMA",
+    "render",
+    "report_schema",
+    "to_dict",
+    "to_json",
+    "to_junit",
+    "to_sarif",
+    "to_text",
+]
+
+FORMATS = ("text", "json", "sarif", "junit")
+"""Output formats :func:`render` knows."""
+
+REPORT_FORMAT = "sir_format.validation-report/1"
+"""Value of the ``format`` member of JSON reports (the version of their layout)."""
+
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+TOOL = "sir-format"
+
+Reports = ValidationReport | Iterable[ValidationReport]
+
+_WORDS: dict[str, dict[str, str]] = {
+    "sv": {
+        "fatal": "KRITISKT",
+        "error": "FEL",
+        "warning": "VARNING",
+        "file": "Filen",
+        "episode": "Vårdtillfälle",
+        "line": "rad",
+        "ok": "godkänd",
+        "skipped": "Ej kontrollerat",
+        "rules for": "reglerna för",
+        "rules": "reglerna",
+        "incomplete": "filen kunde inte läsas till slutet",
+        "profile": "profil",
+    },
+    "en": {
+        "fatal": "FATAL",
+        "error": "ERROR",
+        "warning": "WARNING",
+        "file": "File",
+        "episode": "Episode",
+        "line": "line",
+        "ok": "OK",
+        "skipped": "Not checked",
+        "rules for": "rules for",
+        "rules": "rules",
+        "incomplete": "the file could not be read to its end",
+        "profile": "profile",
+    },
+}
+_COUNTED: dict[str, dict[str, tuple[str, str]]] = {
+    "sv": {
+        "errors": ("fel", "fel"),
+        "warnings": ("varning", "varningar"),
+        "episodes": ("vårdtillfälle", "vårdtillfällen"),
+    },
+    "en": {
+        "errors": ("error", "errors"),
+        "warnings": ("warning", "warnings"),
+        "episodes": ("episode", "episodes"),
+    },
+}
+
+
+def _count(n: int, what: str, lang: str) -> str:
+    one, many = _COUNTED[lang][what]
+    return f"{n} {one if n == 1 else many}"
+
+
+def _reports(reports: Reports) -> list[ValidationReport]:
+    if isinstance(reports, ValidationReport):
+        return [reports]
+    return list(reports)
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+
+
+def _version() -> str:
+    try:
+        return metadata.version("sir-format")
+    except metadata.PackageNotFoundError:  # pragma: no cover - bare source tree
+        return "0.0.0"
+
+
+def _groups(report: ValidationReport) -> Iterator[tuple[int | None, list[Finding]]]:
+    """Findings by episode (file-level first), each group most severe first."""
+    groups: dict[int | None, list[Finding]] = {}
+    for finding in report.findings:
+        groups.setdefault(finding.episode_index, []).append(finding)
+    order = sorted(groups, key=lambda k: -1 if k is None else k)
+    for key in order:
+        yield key, sorted(groups[key], key=lambda f: (f.severity.rank, f.line or 0))
+
+
+# --------------------------------------------------------------------------- text
+
+
+def to_text(reports: Reports, *, lang: str = "sv", reveal_identities: bool = False) -> str:
+    """Human-readable text: per file a summary line, then findings grouped by episode."""
+    _check_lang(lang)
+    words = _WORDS[lang]
+    out: list[str] = []
+    for report in _reports(reports):
+        out.append(_summary(report, lang))
+        for index, findings in _groups(report):
+            out.append("  " + _group_title(index, findings, lang))
+            for f in findings:
+                where = f.path or ""
+                if f.line:
+                    where = (
+                        f"{where} ({words['line']} {f.line})"
+                        if where
+                        else f"{words['line']} {f.line}"
+                    )
+                label = words[f.severity.value]
+                out.append(f"    {label:<8} {f.code}  {where}".rstrip())
+                message = f.message(lang, reveal_identities=reveal_identities)
+                out.append(f"             {message}")
+        for skipped in report.skipped:
+            out.append("  " + _skipped_line(skipped, lang, words))
+    return "\n".join(out) + "\n"
+
+
+def _summary(report: ValidationReport, lang: str) -> str:
+    words = _WORDS[lang]
+    state = words["ok"] if report.ok else _count(len(report.errors), "errors", lang)
+    parts = [
+        state,
+        _count(len(report.warnings), "warnings", lang),
+        _count(len(report.episodes), "episodes", lang),
+    ]
+    parts.append(f"{report.format}, {words['profile']} {report.profile}")
+    line = f"{report.source}: " + ", ".join(parts)
+    if not report.complete:
+        line += f" ({words['incomplete']})"
+    return line
+
+
+def _episode_label(index: int, key: str | None, lang: str) -> str:
+    """``Vårdtillfälle #3 VT-2024-01187`` (the key is left out when it is the position)."""
+    label = f"{_WORDS[lang]['episode']} #{index + 1}"
+    return label if not key or key.startswith("#") else f"{label} {key}"
+
+
+def _group_title(index: int | None, findings: list[Finding], lang: str) -> str:
+    if index is None:
+        return _WORDS[lang]["file"]
+    return _episode_label(index, findings[0].episode, lang)
+
+
+def _skipped_line(skipped: SkippedRules, lang: str, words: Mapping[str, str]) -> str:
+    if skipped.episode_index is None:
+        what = words["rules"]
+    else:
+        label = _episode_label(skipped.episode_index, skipped.episode, lang)
+        what = f"{words['rules for']} {label}"
+    return f"{words['skipped']}: {what} ({skipped.message(lang)})"
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _finding_dict(f: Finding, lang: str, reveal: bool) -> dict[str, Any]:
+    rule = catalog().get(f.code)
+    return {
+        "code": f.code,
+        "severity": f.severity.value,
+        "title": rule.title_in(lang) if rule is not None else f.code,
+        "message": f.message(lang, reveal_identities=reveal),
+        "path": f.path,
+        "xpath": f.xpath,
+        "json_pointer": f.json_pointer,
+        "line": f.line,
+        "column": f.column,
+        "episode": f.episode,
+        "episode_index": f.episode_index,
+        "params": {
+            name: format_value(value, lang, reveal_identities=reveal)
+            for name, value in f.params.items()
+        },
+    }
+
+
+def _report_dict(report: ValidationReport, lang: str, reveal: bool) -> dict[str, Any]:
+    return {
+        "source": report.source,
+        "format": report.format,
+        "profile": report.profile,
+        "layers": [layer.value for layer in report.layers],
+        "ok": report.ok,
+        "complete": report.complete,
+        "episodes": len(report.episodes),
+        "summary": {
+            "fatal": len(report.fatal),
+            "error": len(report.errors) - len(report.fatal),
+            "warning": len(report.warnings),
+            "skipped": len(report.skipped),
+        },
+        "findings": [_finding_dict(f, lang, reveal) for f in report.findings],
+        "skipped": [
+            {
+                "codes": list(s.codes),
+                "reason": s.message(lang),
+                "episode": s.episode,
+                "episode_index": s.episode_index,
+                "path": s.path,
+            }
+            for s in report.skipped
+        ],
+    }
+
+
+def to_dict(
+    reports: Reports, *, lang: str = "sv", reveal_identities: bool = False
+) -> dict[str, Any]:
+    """The JSON report as Python builtins (see :func:`report_schema`)."""
+    _check_lang(lang)
+    items = [_report_dict(r, lang, reveal_identities) for r in _reports(reports)]
+    return {
+        "format": REPORT_FORMAT,
+        "tool": {"name": TOOL, "version": _version()},
+        "lang": lang,
+        "ok": all(item["ok"] for item in items),
+        "reports": items,
+    }
+
+
+def to_json(
+    reports: Reports, *, lang: str = "sv", reveal_identities: bool = False, pretty: bool = True
+) -> bytes:
+    """The JSON report, UTF-8."""
+    data = to_dict(reports, lang=lang, reveal_identities=reveal_identities)
+    text = json.dumps(data, ensure_ascii=False, indent=2 if pretty else None)
+    return (text + "\n").encode("utf-8")
+
+
+@cache
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of :func:`to_json` output."""
+    source = resources.files("sir_format").joinpath("schemas", "validation-report.schema.json")
+    loaded: dict[str, Any] = json.loads(source.read_text(encoding="utf-8"))
+    return loaded
+
+
+# --------------------------------------------------------------------------- SARIF
+
+_LEVELS = {Severity.FATAL: "error", Severity.ERROR: "error", Severity.WARNING: "warning"}
+
+
+def _uri(source: str) -> str:
+    if source.startswith("<"):
+        return quote(source.strip("<>"))
+    return quote(PurePath(source).as_posix(), safe="/:")
+
+
+def _sarif_rule(rule: Rule, lang: str) -> dict[str, Any]:
+    return {
+        "id": rule.code,
+        "name": "".join(word[:1].upper() + word[1:] for word in re.findall(r"\w+", rule.title.en)),
+        "shortDescription": {"text": rule.title_in(lang)},
+        "fullDescription": {"text": rule.check or rule.title_in(lang)},
+        "defaultConfiguration": {"level": _LEVELS[rule.severity]},
+        "properties": {"severity": rule.severity.value, "layer": rule.layer.value},
+    }
+
+
+def to_sarif(
+    reports: Reports, *, lang: str = "sv", reveal_identities: bool = False
+) -> dict[str, Any]:
+    """One SARIF 2.1.0 log with one run; every file is an artifact."""
+    _check_lang(lang)
+    items = _reports(reports)
+    used = sorted({f.code for r in items for f in r.findings})
+    rules = [catalog()[code] for code in used if code in catalog()]
+    rule_index = {rule.code: i for i, rule in enumerate(rules)}
+    artifacts = [{"location": {"uri": _uri(r.source)}} for r in items]
+    results: list[dict[str, Any]] = []
+    for artifact, report in enumerate(items):
+        for f in report.findings:
+            physical: dict[str, Any] = {
+                "artifactLocation": {"uri": _uri(report.source), "index": artifact}
+            }
+            if f.line:
+                region: dict[str, Any] = {"startLine": f.line}
+                if f.column:
+                    region["startColumn"] = f.column
+                physical["region"] = region
+            location: dict[str, Any] = {"physicalLocation": physical}
+            if f.path:
+                location["logicalLocations"] = [{"fullyQualifiedName": f.path, "kind": "element"}]
+            result: dict[str, Any] = {
+                "ruleId": f.code,
+                "level": _LEVELS[f.severity],
+                "message": {"text": f.message(lang, reveal_identities=reveal_identities)},
+                "locations": [location],
+                "properties": {
+                    "severity": f.severity.value,
+                    "episode": f.episode,
+                    "xpath": f.xpath,
+                    "jsonPointer": f.json_pointer,
+                },
+            }
+            if f.code in rule_index:
+                result["ruleIndex"] = rule_index[f.code]
+            results.append(result)
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": TOOL,
+                        "version": _version(),
+                        "rules": [_sarif_rule(rule, lang) for rule in rules],
+                    }
+                },
+                "artifacts": artifacts,
+                "results": results,
+                "invocations": [{"executionSuccessful": True}],
+            }
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- JUnit
+
+
+def to_junit(reports: Reports, *, lang: str = "sv", reveal_identities: bool = False) -> bytes:
+    """JUnit XML: a test suite per file, a test case per episode and one for the file."""
+    _check_lang(lang)
+    items = _reports(reports)
+    suites = etree.Element("testsuites", name=f"{TOOL} validate")
+    totals = {"tests": 0, "failures": 0}
+    for report in items:
+        suite = etree.SubElement(suites, "testsuite", name=report.source)
+        props = etree.SubElement(suite, "properties")
+        for name, value in (("format", report.format), ("profile", report.profile)):
+            etree.SubElement(props, "property", name=name, value=value)
+        by_episode: dict[int | None, list[Finding]] = dict(_groups(report))
+        cases: list[tuple[int | None, str, list[Finding]]] = [
+            (None, "file", by_episode.get(None, []))
+        ]
+        for index, key in enumerate(report.episodes):
+            cases.append((index, _episode_label(index, key, lang), by_episode.get(index, [])))
+        for later, extra in by_episode.items():  # findings of episodes past the last seen
+            if later is not None and later >= len(report.episodes):
+                cases.append((later, _episode_label(later, None, lang), extra))
+        failures = 0
+        for _index, name, findings in cases:
+            case = etree.SubElement(suite, "testcase", classname=report.source, name=name)
+            errors = [f for f in findings if f.severity is not Severity.WARNING]
+            warnings = [f for f in findings if f.severity is Severity.WARNING]
+            if errors:
+                failures += 1
+                first = errors[0]
+                failure = etree.SubElement(
+                    case,
+                    "failure",
+                    type=first.code,
+                    message=first.message(lang, reveal_identities=reveal_identities),
+                )
+                failure.text = "\n".join(_junit_line(f, lang, reveal_identities) for f in errors)
+            if warnings:
+                out = etree.SubElement(case, "system-out")
+                out.text = "\n".join(_junit_line(f, lang, reveal_identities) for f in warnings)
+        suite.set("tests", str(len(cases)))
+        suite.set("failures", str(failures))
+        suite.set("errors", "0")
+        suite.set("skipped", "0")
+        totals["tests"] += len(cases)
+        totals["failures"] += failures
+    suites.set("tests", str(totals["tests"]))
+    suites.set("failures", str(totals["failures"]))
+    suites.set("errors", "0")
+    return bytes(etree.tostring(suites, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def _junit_line(f: Finding, lang: str, reveal: bool) -> str:
+    where = f.path or "-"
+    if f.line:
+        where += f" ({_WORDS[lang]['line']} {f.line})"
+    message = f.message(lang, reveal_identities=reveal)
+    return f"{f.severity.value} {f.code} {where}: {message}"
+
+
+# --------------------------------------------------------------------------- dispatch
+
+
+def render(
+    reports: Reports, format: str = "text", *, lang: str = "sv", reveal_identities: bool = False
+) -> bytes:
+    """Any output format as bytes (``text``, ``json``, ``sarif``, ``junit``)."""
+    if format == "text":
+        return to_text(reports, lang=lang, reveal_identities=reveal_identities).encode("utf-8")
+    if format == "json":
+        return to_json(reports, lang=lang, reveal_identities=reveal_identities)
+    if format == "sarif":
+        data = to_sarif(reports, lang=lang, reveal_identities=reveal_identities)
+        return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if format == "junit":
+        return to_junit(reports, lang=lang, reveal_identities=reveal_identities)
+    raise ValueError(f"unknown output format {format!r}; use one of {', '.join(FORMATS)}")

@@ -1,0 +1,639 @@
+"""``validate()``: run the layers on a source and collect a :class:`ValidationReport`.
+
+Layers, in order: well-formedness, schema (libxml2), registry rules SIR-R001…R121 and, with a
+unit declaration, SIR-R200…R207. A profile selects the layers. Validation never raises on bad
+input: every problem is a finding. Registry rules need schema-valid input, so an episode that
+fails the schema has its registry rules reported as skipped (:class:`SkippedRules`), and all of
+them are skipped when the header is missing or invalid.
+
+Sources stream: the header, then one episode at a time; episode rules see each episode once
+and file rules are fed episodes in order, so a file of any size validates in flat memory.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from lxml import etree
+
+from sir_format import _xml
+from sir_format._paths import Location, Step, logical_path
+from sir_format.errors import ParseError, SirFormatError
+from sir_format.metadata import model_info
+from sir_format.models import Huvud, Vardtillfalle
+from sir_format.validation import rules as _rules  # noqa: F401  (registers the rules)
+from sir_format.validation._core import (
+    EpisodeContext,
+    FileRule,
+    Finding,
+    Hit,
+    Layer,
+    Severity,
+    Text,
+    registered_episode_rules,
+    registered_file_rules,
+)
+from sir_format.validation._schema_layer import check_fragment
+from sir_format.validation._sources import EPISODE, HEADER, Fragment, Problem, open_source
+from sir_format.validation.catalog import LANGUAGES, catalog
+
+if TYPE_CHECKING:
+    from sir_format.unit import UnitDeclaration
+
+__all__ = [
+    "PROFILES",
+    "SkippedRules",
+    "ValidationError",
+    "ValidationReport",
+    "check_episode",
+    "is_valid",
+    "iter_findings",
+    "validate",
+]
+
+PROFILES: dict[str, tuple[Layer, ...]] = {
+    "wellformed": (Layer.WELLFORMED,),
+    "schema": (Layer.WELLFORMED, Layer.SCHEMA),
+    "registry": (Layer.WELLFORMED, Layer.SCHEMA, Layer.REGISTRY, Layer.UNIT),
+}
+"""The layers each profile runs (the unit layer only when a declaration is given)."""
+
+_ERRORS = (Severity.FATAL, Severity.ERROR)
+_MAX_LISTED = 5
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedRules:
+    """Rules that were not run, and why (their inputs failed a lower layer).
+
+    ``episode``/``episode_index`` name the episode, or are ``None`` when the rules were
+    skipped for the whole file.
+    """
+
+    codes: tuple[str, ...]
+    reason: Text
+    episode: str | None = None
+    episode_index: int | None = None
+    location: Location = ()
+
+    def message(self, lang: str = "sv") -> str:
+        return self.reason.sv if lang == "sv" else self.reason.en
+
+    @property
+    def path(self) -> str:
+        return logical_path(self.location)
+
+
+class ValidationError(SirFormatError):
+    """Raised by :meth:`ValidationReport.raise_for_errors` when a report has errors."""
+
+    def __init__(self, report: ValidationReport, lang: str | None = None) -> None:
+        self.report = report
+        lang = lang or report.lang
+        errors = report.errors
+        shown = "; ".join(
+            f"{f.code} {f.path or '(file)'}: {f.message(lang)}" for f in errors[:_MAX_LISTED]
+        )
+        more = f" (and {len(errors) - _MAX_LISTED} more)" if len(errors) > _MAX_LISTED else ""
+        super().__init__(f"{report.source}: {len(errors)} error(s): {shown}{more}")
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationReport:
+    """The result of :func:`validate`.
+
+    Attributes:
+        findings: every finding, file-level first, then by episode, most severe first.
+        skipped: rules not run because their inputs failed a lower layer.
+        source: the file name (``<bytes>``, ``<text>``, ``<model>`` for in-memory input).
+        format: ``xml``, ``json``, ``model`` or ``unknown``.
+        profile: the profile that ran; ``layers`` the layers it ran.
+        episodes: the key of every episode seen (``LokaltId``, else ``#<position>``).
+        complete: ``False`` when the source could not be read to its end.
+        lang: the default language of :meth:`render` and of raised errors.
+    """
+
+    findings: tuple[Finding, ...]
+    skipped: tuple[SkippedRules, ...] = ()
+    source: str = "<input>"
+    format: str = "xml"
+    profile: str = "registry"
+    layers: tuple[Layer, ...] = ()
+    episodes: tuple[str, ...] = ()
+    complete: bool = True
+    lang: str = "sv"
+
+    @property
+    def ok(self) -> bool:
+        """No fatal finding and no error (warnings are allowed)."""
+        return not any(f.severity in _ERRORS for f in self.findings)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """Fatal findings and errors."""
+        return tuple(f for f in self.findings if f.severity in _ERRORS)
+
+    @property
+    def fatal(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.FATAL)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.findings)
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    def codes(self) -> list[str]:
+        """The codes of all findings, in report order."""
+        return [f.code for f in self.findings]
+
+    def raise_for_errors(self, lang: str | None = None) -> None:
+        """Raise :class:`ValidationError` if there is any fatal finding or error."""
+        if not self.ok:
+            raise ValidationError(self, lang)
+
+    def render(self, lang: str | None = None, *, reveal_identities: bool = False) -> str:
+        """Human-readable text, grouped by episode, most severe first."""
+        from sir_format.validation.outputs import to_text
+
+        return to_text(self, lang=lang or self.lang, reveal_identities=reveal_identities)
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def validate(
+    source: Any,
+    *,
+    unit: UnitDeclaration | str | os.PathLike[str] | None = None,
+    lang: str = "sv",
+    profile: str = "registry",
+    limits: _xml.Limits | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ValidationReport:
+    """Validate a report and return every finding.
+
+    Args:
+        source: a model object (``SIRData``), XML or JSON as bytes or text, a path
+            (``pathlib.Path``; a ``str`` that does not start like XML or JSON is a path), a
+            package resource or a binary file object. XML files are streamed.
+        unit: the unit declaration (a ``UnitDeclaration`` or the path of ``sir-enhet.toml``);
+            turns on the unit rules SIR-R200…R207.
+        lang: default language of the report's texts (``sv`` or ``en``).
+        profile: ``wellformed``, ``schema`` or ``registry`` (all layers).
+        limits: safety limits (input size, number of episodes).
+        progress: called with the number of episodes read so far, as episodes stream.
+
+    Raises only on misuse: an unknown profile or language, an unsupported source type, an
+    unreadable path (:class:`~sir_format.errors.SirFormatError`).
+    """
+    run = _Run.prepare(source, unit=unit, lang=lang, profile=profile, limits=limits)
+    run.progress = progress
+    findings = sorted(run.findings(), key=_sort_key)
+    return ValidationReport(
+        findings=tuple(findings),
+        skipped=tuple(run.skipped),
+        source=run.source_name,
+        format=run.source_format,
+        profile=profile,
+        layers=run.layers,
+        episodes=tuple(run.keys),
+        complete=run.complete,
+        lang=lang,
+    )
+
+
+def iter_findings(
+    source: Any,
+    *,
+    unit: UnitDeclaration | str | os.PathLike[str] | None = None,
+    profile: str = "registry",
+    limits: _xml.Limits | None = None,
+) -> Iterator[Finding]:
+    """Yield findings as they are found (stream order, not sorted). The source is opened
+    now, so an unreadable path raises here; the checks run as the iterator is consumed."""
+    run = _Run.prepare(source, unit=unit, lang="sv", profile=profile, limits=limits)
+    return run.findings()
+
+
+def is_valid(
+    source: Any,
+    *,
+    unit: UnitDeclaration | str | os.PathLike[str] | None = None,
+    profile: str = "registry",
+    limits: _xml.Limits | None = None,
+) -> bool:
+    """``True`` when the source has no fatal finding and no error (stops at the first)."""
+    for finding in iter_findings(source, unit=unit, profile=profile, limits=limits):
+        if finding.severity in _ERRORS:
+            return False
+    return True
+
+
+def check_episode(
+    episode: Vardtillfalle,
+    header: Huvud,
+    *,
+    unit: UnitDeclaration | None = None,
+    index: int = 0,
+    codes: Iterable[str] | None = None,
+) -> list[Finding]:
+    """Run the episode rules on one model episode directly (no schema layer, no file rules).
+
+    Meant for rule tests and tools that hold model objects: ``codes`` limits the rules run;
+    without a unit declaration the unit rules are left out. Findings are sorted like a report's.
+    """
+    layers = PROFILES["registry"] if unit is not None else PROFILES["registry"][:3]
+    wanted = set(codes) if codes is not None else None
+    episode_rules, _ = _select_rules(layers)
+    ctx = EpisodeContext(episode=episode, index=index, header=header, unit=unit)
+    run = _Run(layers, unit, [], "<model>", "model", iter(()))
+    run.keys = [f"#{n + 1}" for n in range(index)] + [ctx.key]
+    found: list[Finding] = []
+    for code, fn in episode_rules:
+        if wanted is None or code in wanted:
+            found.extend(run._hits(code, partial(fn, ctx), ctx.location, None))
+    return sorted(found, key=_sort_key)
+
+
+def _sort_key(f: Finding) -> tuple[int, int, int, str, str]:
+    episode = -1 if f.episode_index is None else f.episode_index
+    return (episode, f.severity.rank, f.line or 0, f.code, f.path)
+
+
+# --------------------------------------------------------------------------- the run
+
+
+_SCHEMA_FAILED = Text(
+    sv="vårdtillfället klarade inte schemakontrollen", en="the episode failed the schema check"
+)
+_HEADER_REASONS = {
+    "failed": Text(
+        sv="filhuvudet klarade inte schemakontrollen", en="the header failed the schema check"
+    ),
+    "missing": Text(sv="filhuvudet saknas", en="the header is missing"),
+    "root": Text(
+        sv="rotelementet är inte en rapport i format 5.2",
+        en="the root element is not a format 5.2 report",
+    ),
+    "unread": Text(sv="filen kunde inte läsas", en="the file could not be read"),
+}
+_TRUNCATED = Text(
+    sv="filen kunde inte läsas till slutet", en="the file could not be read to its end"
+)
+_UNIT_INVALID = Text(sv="enhetens deklaration är ogiltig", en="the unit declaration is invalid")
+
+
+@dataclass
+class _Run:
+    """State of one validation run."""
+
+    layers: tuple[Layer, ...]
+    unit: Any
+    unit_findings: list[Finding]
+    source_name: str
+    source_format: str
+    items: Iterator[Fragment | Problem]
+    progress: Callable[[int], None] | None = None
+    skipped: list[SkippedRules] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    lines: list[int | None] = field(default_factory=list)
+    complete: bool = True
+    header: Huvud | None = None
+    header_state: str = "unread"
+    header_lines: dict[tuple[Step, ...], int] = field(default_factory=dict)
+    rule_codes: tuple[str, ...] = ()
+
+    @classmethod
+    def prepare(
+        cls,
+        source: Any,
+        *,
+        unit: Any,
+        lang: str,
+        profile: str,
+        limits: _xml.Limits | None,
+    ) -> _Run:
+        if lang not in LANGUAGES:
+            raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+        if profile not in PROFILES:
+            raise ValueError(f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}")
+        declaration, unit_findings, given = _load_unit(unit)
+        layers = PROFILES[profile]
+        if not given:
+            layers = tuple(layer for layer in layers if layer is not Layer.UNIT)
+        opened = open_source(source, limits or _xml.Limits())
+        return cls(
+            layers=layers,
+            unit=declaration,
+            unit_findings=unit_findings if Layer.UNIT in layers else [],
+            source_name=opened.name,
+            source_format=opened.format,
+            items=opened.items,
+        )
+
+    # -- main loop -----------------------------------------------------------------
+    def findings(self) -> Iterator[Finding]:
+        schema_on = Layer.SCHEMA in self.layers
+        registry_on = Layer.REGISTRY in self.layers
+        unit_ok = True
+        for finding in self.unit_findings:
+            unit_ok = unit_ok and finding.severity is not Severity.FATAL
+            yield finding
+        rule_layers = tuple(layer for layer in self.layers if unit_ok or layer is not Layer.UNIT)
+        episode_rules, file_factories = _select_rules(rule_layers)
+        self.rule_codes = tuple(
+            sorted({code for code, _ in episode_rules} | {code for code, _ in file_factories})
+        )
+        if not unit_ok and Layer.UNIT in self.layers:
+            unit_codes = tuple(c for c, r in catalog().items() if r.layer is Layer.UNIT)
+            self.skipped.append(SkippedRules(unit_codes, _UNIT_INVALID))
+        file_rules: list[tuple[str, FileRule]] = []
+        for item in self.items:
+            if isinstance(item, Problem):
+                yield from self._problem(item)
+                continue
+            if item.role == EPISODE:
+                self._count(item)
+            if not schema_on:
+                continue
+            key = self._key(item)
+            errors = check_fragment(
+                item.element,
+                item.location,
+                episode=key,
+                episode_index=item.index,
+                keep_lines=item.keep_lines,
+                suppressed=item.suppressed,
+            )
+            yield from errors
+            if not registry_on:
+                continue
+            failed = item.failed or bool(errors)
+            if item.role == HEADER:
+                yield from self._header(item, failed, file_factories, file_rules)
+            elif self.header_state == "ok":
+                if failed:
+                    self.skipped.append(
+                        SkippedRules(
+                            self.rule_codes, _SCHEMA_FAILED, key, item.index, item.location
+                        )
+                    )
+                    continue
+                yield from self._episode(item, key, episode_rules, file_rules)
+        if registry_on:
+            yield from self._finish(file_rules)
+
+    def _problem(self, item: Problem) -> Iterator[Finding]:
+        if item.stop:
+            self.complete = False
+        if item.code in ("SIR-X010", "SIR-R003") and not item.location:
+            self.header_state = "root"
+        elif item.code == "SIR-X012" and item.location == ((HEADER, None),):
+            self.header_state = "missing"
+        if item.layer not in self.layers:
+            return
+        index = item.episode_index
+        key = None
+        if index is not None:
+            key = self.keys[index] if index < len(self.keys) else f"#{index + 1}"
+        yield Finding(
+            code=item.code,
+            severity=_severity(item.code),
+            params=item.params,
+            location=item.location,
+            episode=key,
+            episode_index=index,
+            line=item.line,
+            column=item.column,
+            raw=item.raw,
+        )
+
+    def _count(self, item: Fragment) -> None:
+        self.keys.append(_episode_key(item.element, item.index or 0))
+        self.lines.append(item.element.sourceline if item.keep_lines else None)
+        if self.progress is not None:
+            self.progress(len(self.keys))
+
+    def _key(self, item: Fragment) -> str | None:
+        if item.index is None:
+            return None
+        return self.keys[item.index] if item.index < len(self.keys) else f"#{item.index + 1}"
+
+    def _header(
+        self,
+        item: Fragment,
+        failed: bool,
+        factories: Sequence[tuple[str, Callable[[], FileRule]]],
+        file_rules: list[tuple[str, FileRule]],
+    ) -> Iterator[Finding]:
+        if failed:
+            self.header_state = "failed"
+            return
+        try:
+            self.header = _xml.bind(item.element, Huvud)
+        except ParseError:  # pragma: no cover - schema-valid input binds
+            self.header_state = "failed"
+            return
+        self.header_state = "ok"
+        if item.keep_lines:
+            self.header_lines = _line_map(item.element, item.location)
+        for code, factory in factories:
+            rule = factory()
+            file_rules.append((code, rule))
+            yield from self._hits(code, partial(rule.start, self.header, self.unit), (), None)
+
+    def _episode(
+        self,
+        item: Fragment,
+        key: str | None,
+        episode_rules: Sequence[tuple[str, Callable[[EpisodeContext], Iterable[Hit]]]],
+        file_rules: Sequence[tuple[str, FileRule]],
+    ) -> Iterator[Finding]:
+        index = item.index or 0
+        try:
+            episode = _xml.bind(item.element, Vardtillfalle)
+        except ParseError as exc:  # pragma: no cover - schema-valid input binds
+            reason = Text(sv=f"kunde inte läsas in: {exc}", en=f"could not be read: {exc}")
+            self.skipped.append(SkippedRules(self.rule_codes, reason, key, index, item.location))
+            return
+        assert self.header is not None
+        ctx = EpisodeContext(episode=episode, index=index, header=self.header, unit=self.unit)
+        live = item if item.keep_lines else None
+        base = item.location
+        for code, fn in episode_rules:
+            try:
+                for hit in fn(ctx):
+                    yield self._finding(code, hit, base, live)
+            except Exception as exc:
+                yield self._crash(code, exc, base, index)
+        for code, rule in file_rules:
+            try:
+                for hit in rule.visit(ctx):
+                    yield self._finding(code, hit, (), live)
+            except Exception as exc:
+                yield self._crash(code, exc, base, index)
+
+    def _finish(self, file_rules: Sequence[tuple[str, FileRule]]) -> Iterator[Finding]:
+        if self.header_state != "ok":
+            reason = _HEADER_REASONS.get(self.header_state, _HEADER_REASONS["unread"])
+            if self.rule_codes:
+                self.skipped.append(SkippedRules(self.rule_codes, reason))
+            return
+        if not self.complete:
+            codes = tuple(code for code, _ in file_rules)
+            if codes:
+                self.skipped.append(SkippedRules(codes, _TRUNCATED))
+            return
+        for code, rule in file_rules:
+            yield from self._hits(code, rule.finish, (), None)
+
+    # -- hits → findings ----------------------------------------------------------
+    def _hits(
+        self,
+        code: str,
+        produce: Callable[[], Iterable[Hit]],
+        base: Location,
+        live: Fragment | None,
+    ) -> Iterator[Finding]:
+        try:
+            for hit in produce():
+                yield self._finding(code, hit, base, live)
+        except Exception as exc:
+            yield self._crash(code, exc, base, live.index if live is not None else None)
+
+    def _crash(self, code: str, exc: Exception, location: Location, index: int | None) -> Finding:
+        """A rule raised: report it as SIR-X090 instead of stopping the validation."""
+        return Finding(
+            code="SIR-X090",
+            severity=Severity.ERROR,
+            params={"rule": code, "detail": f"{type(exc).__name__}: {exc}"},
+            location=location,
+            episode=self.keys[index] if index is not None and index < len(self.keys) else None,
+            episode_index=index,
+        )
+
+    def _finding(self, code: str, hit: Hit, base: Location, live: Fragment | None) -> Finding:
+        location = base + tuple(hit.location)
+        severity = hit.severity or _severity(code, hit.variant)
+        index: int | None = None
+        line: int | None = None
+        if location and location[0][0] == EPISODE and location[0][1] is not None:
+            index = location[0][1]
+            if live is not None and live.index == index:
+                line = _line_at(live.element, location[1:])
+            elif index < len(self.lines):
+                line = self.lines[index]
+        elif location and location[0][0] == HEADER:
+            line = _header_line(self.header_lines, location)
+        key = None
+        if index is not None:
+            key = self.keys[index] if index < len(self.keys) else f"#{index + 1}"
+        return Finding(
+            code=code,
+            severity=severity,
+            params=hit.params,
+            location=location,
+            episode=key,
+            episode_index=index,
+            line=line,
+            variant=hit.variant,
+        )
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _severity(code: str, variant: str | None = None) -> Severity:
+    rule = catalog().get(code)
+    if rule is None:
+        return Severity.ERROR
+    chosen = rule.variant(variant)
+    return chosen.severity if chosen is not None else rule.severity
+
+
+def _select_rules(
+    layers: Sequence[Layer],
+) -> tuple[
+    list[tuple[str, Callable[[EpisodeContext], Iterable[Hit]]]],
+    list[tuple[str, Callable[[], FileRule]]],
+]:
+    def active(code: str) -> bool:
+        rule = catalog().get(code)
+        return (rule.layer if rule is not None else Layer.REGISTRY) in layers
+
+    episode_rules = [(c, fn) for c, fn in registered_episode_rules() if active(c)]
+    file_rules = [(c, f) for c, f in registered_file_rules() if active(c)]
+    return episode_rules, file_rules
+
+
+def _load_unit(unit: Any) -> tuple[Any, list[Finding], bool]:
+    """(declaration or None, SIR-R206 findings, whether a declaration was given)."""
+    if unit is None:
+        return None, [], False
+    if isinstance(unit, str | os.PathLike):
+        from sir_format.unit import InvalidUnitDeclarationError, UnitDeclaration
+
+        try:
+            return UnitDeclaration.load(unit), [], True
+        except InvalidUnitDeclarationError as exc:
+            return None, [f for f in exc.findings if isinstance(f, Finding)], True
+    return unit, [], True
+
+
+_LOKALT_ID = model_info(Vardtillfalle).by_py["lokalt_id"].wire_name
+
+
+def _episode_key(element: etree._Element, index: int) -> str:
+    """``LokaltId`` (as written, whitespace trimmed) or ``#<1-based position>``."""
+    first = next(iter(element), None)
+    text = first.text if first is not None and first.tag == _LOKALT_ID else None
+    if text and text.strip():
+        return str(text).strip()
+    return f"#{index + 1}"
+
+
+def _line_at(element: etree._Element, steps: Location) -> int | None:
+    """Source line of the deepest element of ``steps`` that exists below ``element``."""
+    node = element
+    line: int | None = node.sourceline
+    for name, index in steps:
+        matches = [child for child in node if child.tag == name]
+        position = index or 0
+        if position >= len(matches):
+            break
+        node = matches[position]
+        line = node.sourceline or line
+    return int(line) if line else None
+
+
+def _line_map(element: etree._Element, base: Location) -> dict[tuple[Step, ...], int]:
+    """Lines of every element of a (small) fragment, by location."""
+    lines: dict[tuple[Step, ...], int] = {}
+
+    def walk(node: etree._Element, location: tuple[Step, ...]) -> None:
+        if node.sourceline:
+            lines[location] = node.sourceline
+        for child in node:
+            if isinstance(child.tag, str):
+                walk(child, (*location, (child.tag, None)))
+
+    walk(element, tuple(base))
+    return lines
+
+
+def _header_line(lines: dict[tuple[Step, ...], int], location: Location) -> int | None:
+    probe = tuple((name, None) for name, _ in location)
+    while probe:
+        if probe in lines:
+            return lines[probe]
+        probe = probe[:-1]
+    return None

@@ -1,0 +1,51 @@
+"""Shared fixtures for the validation tests: the dictionary examples as text and as models."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from sir_format import from_xml
+from sir_format.models import SIRData
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+_MODELS: dict[str, SIRData] = {}
+
+
+def _model(name: str) -> SIRData:
+    if name not in _MODELS:
+        _MODELS[name] = from_xml((FIXTURES / name).read_bytes())
+    return copy.deepcopy(_MODELS[name])
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    """``tests/fixtures`` (dictionary examples 9.1–9.4)."""
+    return FIXTURES
+
+
+@pytest.fixture
+def report_a() -> SIRData:
+    """Dictionary example 9.1 (IVA, file A) as a fresh model, safe to mutate."""
+    return _model("file_a_iva.xml")
+
+
+@pytest.fixture
+def report_b() -> SIRData:
+    """Dictionary example 9.2 (IMA, file B) as a fresh model, safe to mutate."""
+    return _model("file_b_ima.xml")
+
+
+@pytest.fixture
+def xml_a() -> str:
+    """The text of file A (XML)."""
+    return (FIXTURES / "file_a_iva.xml").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def json_a() -> str:
+    """The text of file A (JSON)."""
+    return (FIXTURES / "file_a_iva.json").read_text(encoding="utf-8")

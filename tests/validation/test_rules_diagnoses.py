@@ -1,0 +1,275 @@
+"""SIR-R050…R052 (diagnoses) and SIR-R060…R062 (duplicates, overlaps, LokaltId)."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import sir_format.validation.rules.diagnoses  # noqa: F401  (registers the rules)
+from sir_format import from_xml
+from sir_format.models import Personnummertyp, SIRData, Vardtillfalle
+from sir_format.validation._core import (
+    EpisodeContext,
+    Hit,
+    Severity,
+    registered_episode_rules,
+    registered_file_rules,
+)
+from sir_format.validation.catalog import get_rule, placeholders
+from sir_format.validation.reference import icd10se as ref
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FILE_A = from_xml((FIXTURES / "file_a_iva.xml").read_bytes())
+FILE_B = from_xml((FIXTURES / "file_b_ima.xml").read_bytes())
+MAIN = (("Diagnoser", None), ("HuvudsakligIVADiagnos", None))
+
+
+def file_a() -> SIRData:
+    return copy.deepcopy(FILE_A)
+
+
+def other_at(index: int) -> tuple[tuple[str, int | None], ...]:
+    return (("Diagnoser", None), ("ÖvrigDiagnos", index))
+
+
+def checked(code: str, found: list[Hit]) -> list[Hit]:
+    """Each hit supplies exactly the placeholders of its catalog message (both languages)."""
+    rule = get_rule(code)
+    for hit in found:
+        en = placeholders(rule.template("en", hit.variant))
+        assert set(hit.params) == en == placeholders(rule.template("sv", hit.variant)), hit
+        assert hit.severity is None or hit.severity in rule.severities
+    return found
+
+
+def hits(code: str, report: SIRData, index: int = 0) -> list[Hit]:
+    rules = [fn for c, fn in registered_episode_rules() if c == code]
+    assert rules, f"no episode rule registered for {code}"
+    ctx = EpisodeContext(report.vardtillfalle[index], index, report.huvud)
+    return checked(code, [hit for rule in rules for hit in rule(ctx)])
+
+
+def file_hits(code: str, report: SIRData) -> list[Hit]:
+    factories = [factory for c, factory in registered_file_rules() if c == code]
+    assert factories, f"no file rule registered for {code}"
+    out: list[Hit] = []
+    for factory in factories:
+        rule = factory()
+        out.extend(rule.start(report.huvud, None))
+        for index, episode in enumerate(report.vardtillfalle):
+            out.extend(rule.visit(EpisodeContext(episode, index, report.huvud)))
+        out.extend(rule.finish())
+    return checked(code, out)
+
+
+@pytest.mark.parametrize("code", ["SIR-R050", "SIR-R051", "SIR-R052"])
+@pytest.mark.parametrize("report", [FILE_A, FILE_B], ids=["A", "B"])
+def test_dictionary_examples_are_clean(code: str, report: SIRData) -> None:
+    assert hits(code, report) == []
+
+
+@pytest.mark.parametrize("code", ["SIR-R060", "SIR-R061", "SIR-R062"])
+@pytest.mark.parametrize("report", [FILE_A, FILE_B], ids=["A", "B"])
+def test_dictionary_examples_are_clean_file_rules(code: str, report: SIRData) -> None:
+    assert file_hits(code, report) == []
+
+
+# -- SIR-R050 -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("main", "n"), [("", 0), (None, 0), (["J189", "J960"], 2)])
+def test_r050_fires(main: Any, n: int) -> None:
+    report = file_a()
+    report.vardtillfalle[0].diagnoser.huvudsaklig_ivadiagnos = main
+    assert hits("SIR-R050", report) == [Hit({"n": n}, MAIN)]
+
+
+def test_r050_fires_without_diagnoser() -> None:
+    report = file_a()
+    missing: Any = None
+    report.vardtillfalle[0].diagnoser = missing
+    assert hits("SIR-R050", report) == [Hit({"n": 0}, (("Diagnoser", None),))]
+
+
+def test_r050_near_miss_single_item_list() -> None:
+    report = file_a()
+    one: Any = ["J189"]
+    report.vardtillfalle[0].diagnoser.huvudsaklig_ivadiagnos = one
+    assert hits("SIR-R050", report) == []
+
+
+# -- SIR-R051 -------------------------------------------------------------------------------
+
+
+def test_r051_main_repeated_as_other() -> None:
+    report = file_a()
+    report.vardtillfalle[0].diagnoser.ovrig_diagnos = ["J960", "J189"]
+    assert hits("SIR-R051", report) == [Hit({"c": "J189"}, other_at(1))]
+
+
+def test_r051_reports_each_code_once_and_normalises_dots() -> None:
+    report = file_a()
+    report.vardtillfalle[0].diagnoser.ovrig_diagnos = ["J960", "J96.0", "J960", "F058"]
+    assert hits("SIR-R051", report) == [Hit({"c": "J96.0"}, other_at(1))]
+
+
+def test_r051_near_miss_related_codes() -> None:
+    report = file_a()
+    report.vardtillfalle[0].diagnoser.ovrig_diagnos = ["J18", "J1890", "J809A", "J809B"]
+    assert hits("SIR-R051", report) == []
+
+
+# -- SIR-R052 -------------------------------------------------------------------------------
+
+
+def test_r052_unknown_category() -> None:
+    report = file_a()
+    report.vardtillfalle[0].diagnoser.ovrig_diagnos = ["J960", "D49", "U999"]
+    assert hits("SIR-R052", report) == [
+        Hit({"c": "D49", "year": 2024}, other_at(1)),
+        Hit({"c": "U999", "year": 2024}, other_at(2)),
+    ]
+
+
+def test_r052_main_diagnosis_checked_too() -> None:
+    report = file_a()
+    report.vardtillfalle[0].diagnoser.huvudsaklig_ivadiagnos = "D49"
+    assert hits("SIR-R052", report) == [Hit({"c": "D49", "year": 2024}, MAIN)]
+
+
+def test_r052_supplement_codes_are_dated() -> None:
+    report = file_a()
+    report.vardtillfalle[0].diagnoser.ovrig_diagnos = ["U109"]
+    assert hits("SIR-R052", report) == []  # 2024: in use
+    g = report.vardtillfalle[0].grunddata
+    g.inskrivningstid = datetime(2019, 5, 1, 10, 0)
+    assert hits("SIR-R052", report) == [Hit({"c": "U109", "year": 2019}, other_at(0))]
+
+
+@pytest.mark.parametrize("code", ["J809A", "J809X", "F058", "U071", "Z998", "X59", "j18.9"])
+def test_r052_near_miss_known_codes(code: str) -> None:
+    report = file_a()
+    report.vardtillfalle[0].diagnoser.ovrig_diagnos = [code]
+    assert hits("SIR-R052", report) == []
+
+
+def test_reference_data() -> None:
+    reference = ref.icd10se()
+    assert len(reference.who_categories) > 2000
+    assert {"A00", "J80", "F05", "Z99", "U07"} <= reference.who_categories
+    assert reference.supplement["U10"] == date(2020, 1, 1)
+    assert not (set(reference.supplement) & reference.who_categories)
+    assert ref.normalise(" j80.9a ") == "J809A"
+    assert "2019" in ref.REFERENCE_VERSION
+
+
+# -- SIR-R060 / R061 / R062 -----------------------------------------------------------------
+
+
+def report_of(*stays: tuple[datetime, datetime], pnr: str | None = None) -> SIRData:
+    """File A with one episode per stay, all of the same person unless changed."""
+    report = file_a()
+    template = report.vardtillfalle[0]
+    episodes: list[Vardtillfalle] = []
+    for i, (start, end) in enumerate(stays):
+        ep = copy.deepcopy(template)
+        ep.lokalt_id = f"VT-{i}"
+        ep.grunddata.inskrivningstid, ep.grunddata.utskrivningstid = start, end
+        ep.grunddata.ankomsttid = start
+        episodes.append(ep)
+    report.vardtillfalle = episodes
+    return report
+
+
+T0 = datetime(2024, 10, 1, 8, 0)
+HOUR = timedelta(hours=1)
+
+
+def start_of(index: int) -> tuple[tuple[str, int | None], ...]:
+    return (("Vårdtillfälle", index), ("Grunddata", None), ("Inskrivningstid", None))
+
+
+def test_r060_second_and_later_duplicates() -> None:
+    report = report_of(
+        (T0, T0 + HOUR), (T0, T0 + 2 * HOUR), (T0 + 9 * HOUR, T0 + 10 * HOUR), (T0, T0 + HOUR)
+    )
+    assert file_hits("SIR-R060", report) == [
+        Hit({"s": T0}, start_of(1)),
+        Hit({"s": T0}, start_of(3)),
+    ]
+
+
+def test_r060_near_miss_other_person_or_other_kind() -> None:
+    report = report_of((T0, T0 + HOUR), (T0, T0 + HOUR), (T0, T0 + HOUR))
+    report.vardtillfalle[1].grunddata.personnummer = "194809224464"
+    g = report.vardtillfalle[2].grunddata
+    g.personnummertyp = Personnummertyp.RESERVNUMMER  # same digits, other key
+    assert file_hits("SIR-R060", report) == []
+
+
+def test_r061_overlap() -> None:
+    report = report_of((T0, T0 + 5 * HOUR), (T0 + 4 * HOUR, T0 + 6 * HOUR))
+    assert file_hits("SIR-R061", report) == [
+        Hit({"s": T0 + 4 * HOUR, "u": T0 + 6 * HOUR}, start_of(1))
+    ]
+
+
+def test_r061_contained_earlier_in_file_order() -> None:
+    report = report_of(
+        (T0 + 2 * HOUR, T0 + 3 * HOUR),
+        (T0, T0 + 5 * HOUR),
+        (T0 + HOUR, T0 + 90 * timedelta(minutes=1)),
+    )
+    assert [h.location for h in file_hits("SIR-R061", report)] == [start_of(1), start_of(2)]
+
+
+def test_r061_near_misses() -> None:
+    touching = report_of(
+        (T0, T0 + HOUR), (T0 + HOUR, T0 + 2 * HOUR), (T0 + 2 * HOUR, T0 + 3 * HOUR)
+    )
+    assert file_hits("SIR-R061", touching) == []
+    duplicate = report_of((T0, T0 + HOUR), (T0, T0 + HOUR))  # SIR-R060's finding
+    assert file_hits("SIR-R061", duplicate) == []
+    others = report_of((T0, T0 + 5 * HOUR), (T0 + HOUR, T0 + 2 * HOUR))
+    others.vardtillfalle[1].grunddata.personnummer = "194809224464"
+    assert file_hits("SIR-R061", others) == []
+
+
+def test_r062_repeated_lokalt_id() -> None:
+    report = report_of(
+        (T0, T0 + HOUR), (T0 + 2 * HOUR, T0 + 3 * HOUR), (T0 + 4 * HOUR, T0 + 5 * HOUR)
+    )
+    for ep in report.vardtillfalle:
+        ep.lokalt_id = "VT-7"
+    assert file_hits("SIR-R062", report) == [
+        Hit({"v": "VT-7"}, (("Vårdtillfälle", 1), ("LokaltId", None))),
+        Hit({"v": "VT-7"}, (("Vårdtillfälle", 2), ("LokaltId", None))),
+    ]
+
+
+def test_r062_near_miss_missing_ids_are_not_duplicates() -> None:
+    report = report_of(
+        (T0, T0 + HOUR), (T0 + 2 * HOUR, T0 + 3 * HOUR), (T0 + 4 * HOUR, T0 + 5 * HOUR)
+    )
+    report.vardtillfalle[0].lokalt_id = None
+    report.vardtillfalle[1].lokalt_id = None
+    assert file_hits("SIR-R062", report) == []
+
+
+@pytest.mark.parametrize(
+    ("code", "severity"),
+    [
+        ("SIR-R050", Severity.ERROR),
+        ("SIR-R051", Severity.ERROR),
+        ("SIR-R052", Severity.WARNING),
+        ("SIR-R060", Severity.ERROR),
+        ("SIR-R061", Severity.ERROR),
+        ("SIR-R062", Severity.ERROR),
+    ],
+)
+def test_catalog_severity(code: str, severity: Severity) -> None:
+    assert get_rule(code).severity is severity
