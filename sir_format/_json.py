@@ -22,7 +22,6 @@ empty lists omitted) and encodes them with msgspec; decimals are written in plai
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import gc
@@ -53,6 +52,17 @@ _DEFAULT_LEXICAL = {
     Kind.DATE: r"\d{4}-\d{2}-\d{2}",
     Kind.DATETIME: r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}",
 }
+# Patterns whose language (of valid calendar values) msgspec's own date and datetime parsers
+# accept, except for what _check_reencoding catches: a " " or "t" for the "T" and a fraction
+# of a second. Fields with these patterns are parsed by msgspec; others get the regex.
+_NATIVE_PATTERNS = {
+    Kind.DATE: {r"\d{4}-\d{2}-\d{2}"},
+    Kind.DATETIME: {
+        r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}",
+        r"\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):\d{2}:\d{2}",
+    },
+}
+_MARKS = bytes(b for b in range(256) if b not in b":T.")  # all bytes but the counted ones
 _XSD_SPACE = re.compile(r"[ \t\n\r]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BOM = b"\xef\xbb\xbf"
@@ -96,8 +106,9 @@ class _Field:
     is_list: bool
     regex: re.Pattern[str] | None  # the XSD pattern, for fullmatch
     lines_regex: re.Pattern[str] | None  # the same, anchored per line (column checks)
-    low: Any  # bounds; for dates and times their lexical form
+    low: Any  # bounds (a date or datetime for dates and times)
     high: Any
+    native: bool  # a date or time that msgspec parses itself (see _NATIVE_PATTERNS)
     quantum: Decimal | None  # 10 ** -fractionDigits
     collapse: bool  # free text (whiteSpace collapse)
     tokens: tuple[str, ...]
@@ -109,11 +120,7 @@ class _Field:
         pattern = facets.pattern or _DEFAULT_LEXICAL.get(f.kind)
         low: Any = facets.min_inclusive
         high: Any = facets.max_inclusive
-        if f.kind in (Kind.DATE, Kind.DATETIME):
-            # the pattern fixes the width, so these strings compare like the values
-            low = low.isoformat() if low is not None else None
-            high = high.isoformat() if high is not None else None
-        elif f.python_type is int:
+        if f.python_type is int:
             low = _INT64[0] if low is None else low
             high = _INT64[1] if high is None else high
         digits = facets.fraction_digits
@@ -127,6 +134,7 @@ class _Field:
             lines_regex=re.compile(f"^(?:{pattern})$", re.MULTILINE) if pattern else None,
             low=low,
             high=high,
+            native=pattern in _NATIVE_PATTERNS.get(f.kind, ()),
             quantum=Decimal(1).scaleb(-digits) if digits is not None else None,
             collapse=f.kind is Kind.STRING and f.white_space == "collapse",
             tokens=facets.enumeration,
@@ -141,11 +149,10 @@ class _Field:
         )
 
     def range_text(self) -> str:
-        if self.low is not None and self.high is not None:
-            return f"the range {self.low}..{self.high}"
-        return (
-            f"the range from {self.low}" if self.high is None else f"the range up to {self.high}"
-        )
+        low, high = (b.isoformat() if isinstance(b, date) else b for b in (self.low, self.high))
+        if low is not None and high is not None:
+            return f"the range {low}..{high}"
+        return f"the range from {low}" if high is None else f"the range up to {high}"
 
 
 @dataclasses.dataclass(slots=True, eq=False)
@@ -268,6 +275,10 @@ def _reading_type(f: FieldInfo, child: Callable[[type], type]) -> Any:
         number = _annotated(int, msgspec.Meta(ge=low, le=high))
         return Union[number, f.unknown] if f.unknown is not None else number  # noqa: UP007
     if f.kind in (Kind.DATE, Kind.DATETIME):
+        if _Field.of(f).native:
+            return (
+                _annotated(datetime, msgspec.Meta(tz=False)) if f.kind is Kind.DATETIME else date
+            )
         return str  # pattern checked by column, parsed when the dataclasses are built
     return Any  # decimals: JSON numbers arrive through the float hook, checked by column
 
@@ -479,6 +490,11 @@ def _fits(value: Decimal, quantum: Decimal) -> bool:
         return False
 
 
+def _parse_moment(f: _Field, text: str) -> date:
+    """The date or datetime written as ``text`` (already matched against the pattern)."""
+    return datetime.fromisoformat(text) if f.kind is Kind.DATETIME else date.fromisoformat(text)
+
+
 def _text_error(f: _Field, value: str) -> str | None:
     """What is wrong with a string for field ``f`` (text, code, date or time), or ``None``."""
     text = _collapse(value) if f.collapse else value
@@ -498,12 +514,11 @@ def _text_error(f: _Field, value: str) -> str | None:
             return "not a local date-time of the form 2024-11-03T16:40:00 (no zone, no fraction)"
         return f"the value does not match the pattern {f.regex.pattern[3:-1]}"  # not echoed
     if f.kind in (Kind.DATE, Kind.DATETIME):
-        parse = date.fromisoformat if f.kind is Kind.DATE else datetime.fromisoformat
         try:
-            parse(text)
+            moment = _parse_moment(f, text)
         except ValueError:
             return "not a valid calendar date or time"
-        if (f.low is not None and text < f.low) or (f.high is not None and text > f.high):
+        if (f.low is not None and moment < f.low) or (f.high is not None and moment > f.high):
             return f"the value is outside {f.range_text()}"
     return None
 
@@ -551,17 +566,30 @@ def _check_column(f: _Field, objects: list[Any]) -> None:
                 if any(_text_error(f, text) for text in texts):
                     raise _Rejected
         return
+    if f.native:  # dates and times parsed by msgspec (lexical form: see _check_reencoding)
+        moments = _values(f, objects)
+        if moments and (
+            (f.low is not None and min(moments) < f.low)
+            or (f.high is not None and max(moments) > f.high)
+            or (f.kind is Kind.DATETIME and any(map(attrgetter("microsecond"), moments)))
+        ):
+            raise _Rejected
+        return
     if not f.decimal:  # strings (the struct type says so): each distinct value once
         column = map(attrgetter(f.py), objects)
         distinct = set(chain.from_iterable(column) if f.is_list else column)
         distinct.discard(None)
         texts = list(distinct)
-        if texts and not (
-            _all_match(f, texts)
-            and (f.low is None or min(texts) >= f.low)
-            and (f.high is None or max(texts) <= f.high)
-        ):
+        if not texts:
+            return
+        if not _all_match(f, texts):
             raise _Rejected
+        if f.kind in (Kind.DATE, Kind.DATETIME):  # other date patterns than msgspec's
+            moments = [_parse_moment(f, text) for text in texts]
+            if (f.low is not None and min(moments) < f.low) or (
+                f.high is not None and max(moments) > f.high
+            ):
+                raise _Rejected
         return
     numbers = _values(f, objects)  # no set() here: True == 1 == Decimal(1)
     if f.unknown is not None:
@@ -655,7 +683,7 @@ def _build_column(f: _Field, column: list[Any]) -> list[Any]:
         if f.is_list:
             return [[_number_or_unknown(f, v) for v in items] for items in column]
         return [_number_or_unknown(f, v) for v in column]
-    if f.kind in (Kind.DATE, Kind.DATETIME, Kind.DECIMAL):  # parse dates, ints to Decimal
+    if f.kind is Kind.DECIMAL or (f.kind in (Kind.DATE, Kind.DATETIME) and not f.native):
         converted: list[Any] = msgspec.convert(column, _column_type(f.info.python_type, f.is_list))
         return converted
     return column
@@ -780,13 +808,32 @@ def _as_bytes(data: bytes | str) -> bytes:
 
 
 def _json_decimal(token: str) -> Decimal:
-    """msgspec's float hook: a JSON number with a fraction or exponent, read exactly."""
-    value = Decimal(token)
-    if ("e" in token or "E" in token) and value.as_tuple().exponent > 0:  # type: ignore[operator]
-        # plain notation: 1E+2 -> 100 (far out of range it stays as is; the range check rejects it)
-        with contextlib.suppress(ArithmeticError):
-            value = value.quantize(Decimal(1))
+    """msgspec's float hook: a JSON number with a fraction, read exactly.
+
+    Exponents go to the careful path: re-encoded, such a number would change the count of
+    "." that _check_reencoding relies on.
+    """
+    if "e" in token or "E" in token:
+        raise _Rejected
+    return Decimal(token)
+
+
+def _plain_numbers(value: Any) -> Any:
+    """A parsed document with every Decimal as a plain-notation JSON number (1E+2 -> 100)."""
+    if isinstance(value, dict):
+        return {key: _plain_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain_numbers(item) for item in value]
+    if isinstance(value, Decimal):
+        plain = value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value  # type: ignore[operator]
+        return msgspec.Raw(format(plain, "f").encode())
     return value
+
+
+def _marks(data: bytes) -> tuple[int, int, int]:
+    """How many ``:``, ``T`` and ``.`` bytes ``data`` holds (one pass)."""
+    kept = data.translate(None, _MARKS)
+    return kept.count(b":"), kept.count(b"T"), kept.count(b".")
 
 
 class JsonCodec:
@@ -826,7 +873,7 @@ class JsonCodec:
     def _decode_fast(self, raw: bytes, *, keys_checked: bool = False) -> SIRData:
         root = self._decoder.decode(raw)
         if not keys_checked:
-            self._check_unique_keys(raw, root)
+            self._check_reencoding(raw, root)
         found = _gather(root, attrgetter("reading"))
         for plan in _ORDER:
             objects = found.get(plan.cls)
@@ -843,24 +890,37 @@ class JsonCodec:
         if problem is not None:
             message, loc = problem
             raise ParseError(message, path=logical_path(loc) or None)
-        canonical = self._encoder.encode(document)  # NFC keys, no duplicates
+        canonical = self._encoder.encode(_plain_numbers(document))  # NFC keys, no duplicates
         try:
             return self._decode_fast(canonical, keys_checked=True)
         except (_Rejected, *_FAST_ERRORS) as exc:  # pragma: no cover - the two paths agree
             raise ParseError(f"invalid report: {exc}") from None
 
-    def _check_unique_keys(self, raw: bytes, root: Any) -> None:
-        """Reject (for the careful path) input where some object repeats a key.
+    def _check_reencoding(self, raw: bytes, root: Any) -> None:
+        """Reject (for the careful path) what msgspec read more leniently than the schema.
 
-        msgspec keeps the last of repeated keys. Every key is followed by a colon and colons
-        inside strings survive re-encoding, so a re-encoding with fewer colons than the input
-        lost a key. Escaped colons (``\\u003a``) count as colons; text that merely looks like
-        one costs a needless trip through the careful path, never a missed duplicate.
+        The input is compared with msgspec's re-encoding of what it read, by the number of
+        ``:``, ``T`` and ``.`` bytes (escapes such as ``\\u003a`` counted as what they stand
+        for). Text in strings and numbers without exponent are written back unchanged, so:
+
+        - a repeated key (msgspec keeps the last) is a key and colon fewer when re-encoded;
+        - a date-time with ``" "`` or ``"t"`` between date and time comes back with ``"T"``;
+        - a fraction of a second comes back without its ``"."`` (or with microseconds, which
+          the column check rejects).
+
+        No change makes a count go the other way, so none can hide another; a mismatch with
+        innocent causes (an escaped letter, a number msgspec writes with an exponent) only
+        costs a trip through the careful path.
         """
-        colons = raw.count(b":")
+        marks = _marks(raw)
         if b"\\" in raw:
-            colons += raw.count(b"\\u003a") + raw.count(b"\\u003A")
-        if colons != self._encoder.encode(root).count(b":"):
+            escaped = (
+                raw.count(b"\\u003a") + raw.count(b"\\u003A"),
+                raw.count(b"\\u0054"),
+                raw.count(b"\\u002e") + raw.count(b"\\u002E"),
+            )
+            marks = (marks[0] + escaped[0], marks[1] + escaped[1], marks[2] + escaped[2])
+        if marks != _marks(self._encoder.encode(root)):
             raise _Rejected
 
     # ------------------------------------------------------------------ writing

@@ -35,7 +35,20 @@ CORE_NAMES = [
     "to_xml",
 ]
 
-VALIDATION_NAMES: list[str] = []
+VALIDATION_NAMES = [
+    "Finding",
+    "InvalidUnitDeclarationError",
+    "Layer",
+    "Severity",
+    "SkippedRules",
+    "UnitDeclaration",
+    "ValidationError",
+    "ValidationReport",
+    "is_valid",
+    "iter_findings",
+    "rules",
+    "validate",
+]
 
 
 def test_all_is_pinned() -> None:

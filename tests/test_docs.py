@@ -18,6 +18,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+import yaml
 from markdown_it import MarkdownIt
 
 import sir_format
@@ -318,6 +319,25 @@ def test_check_runs_every_step_and_fails_fast() -> None:
     assert -1 not in positions, dict(zip(steps, positions, strict=True))
     assert positions == sorted(positions)
     assert text.rstrip().endswith('"$PYTHON" -m pytest'), "pytest's summary must close the output"
+    mkdocs_line = next(line for line in text.splitlines() if "-m mkdocs build" in line)
+    assert "--quiet" not in mkdocs_line, "--quiet hides the warnings that --strict fails on"
+
+
+def _nav_pages(entries: object) -> list[str]:
+    if isinstance(entries, str):
+        return [entries]
+    if isinstance(entries, list):
+        return [page for entry in entries for page in _nav_pages(entry)]
+    if isinstance(entries, dict):
+        return [page for value in entries.values() for page in _nav_pages(value)]
+    return []
+
+
+def test_every_page_is_in_the_nav_and_every_nav_entry_exists() -> None:
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    nav = _nav_pages(config["nav"])
+    pages = sorted(str(p.relative_to(DOCS)) for p in DOCS.rglob("*.md"))
+    assert sorted(nav) == pages
 
 
 def test_changelog_has_an_unreleased_section_shown_in_the_docs() -> None:

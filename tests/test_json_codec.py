@@ -213,6 +213,13 @@ def test_free_text_is_whitespace_collapsed_like_xs_token() -> None:
     assert CODEC.decode(data).huvud.avdelningsnamn == "IVA Exempel"
 
 
+def test_escaped_letters_in_dates_are_read_as_the_letters() -> None:
+    data = replaced('"2024-11-03T18:00:00"', '"2024-11-03\\u005418:00:00"')
+    assert CODEC.decode(data) == CODEC.decode(encode(fixture()))
+    data = replaced('"Namn":"ExempelPDMS"', '"Namn":"Exempel\\u002ePDMS\\u003a"')
+    assert CODEC.decode(data).huvud.forsystem.namn == "Exempel.PDMS:"
+
+
 def test_a_colon_inside_a_string_is_not_mistaken_for_a_key() -> None:
     data = changed(lambda d: d["Huvud"].update(Avdelningsnamn='IVA: "a":b \\u003a'))
     assert CODEC.decode(data).huvud.avdelningsnamn == 'IVA: "a":b \\u003a'
@@ -508,6 +515,54 @@ REJECTED: list[tuple[str, Callable[[], bytes], str | None, str]] = [
         lambda: changed(_set(_grunddata, "Utskrivningstid", "2024-11-06 11:20:00")),
         f"{EP}/Grunddata/Utskrivningstid",
         "of the form 2024-11-03T16:40:00",
+    ),
+    (
+        "date-time with a lower-case t",
+        lambda: changed(_set(_sofa(0), "Tidpunkt", "2024-11-04t09:00:00")),
+        f"{EP}/DagligSOFA/SOFARegistrering[1]/Tidpunkt",
+        "of the form 2024-11-03T16:40:00",
+    ),
+    (
+        "date-time with an escaped space separator",
+        lambda: replaced('"2024-11-04T09:00:00"', '"2024-11-04\\u002009:00:00"'),
+        f"{EP}/DagligSOFA/SOFARegistrering[1]/Tidpunkt",
+        "of the form 2024-11-03T16:40:00",
+    ),
+    (
+        "date-time with a fraction of a second",
+        lambda: changed(_set(_grunddata, "Utskrivningstid", "2024-11-06T11:20:00.5")),
+        f"{EP}/Grunddata/Utskrivningstid",
+        "no fraction",
+    ),
+    (
+        "date-time whose fraction rounds to the next day",
+        lambda: changed(_set(_grunddata, "Utskrivningstid", "2024-11-06T23:59:59.9999999")),
+        f"{EP}/Grunddata/Utskrivningstid",
+        "no fraction",
+    ),
+    (
+        "zero fraction next to an escaped dot",
+        lambda: replaced('"Namn":"ExempelPDMS"', '"Namn":"Exempel\\u002ePDMS"').replace(
+            b'"2024-11-03T18:00:00"', b'"2024-11-03T18:00:00.0"'
+        ),
+        f"{EP}/Behandlingsstrategi/FörstaBeslutstidpunkt",
+        "no fraction",
+    ),
+    (
+        "space separator next to a repeated key (both change the count of T)",
+        lambda: replaced(
+            '"Strategi":"FullaInsatser"', '"Strategi":"FullaInsatser","Strategi":"FullaInsatser"'
+        ).replace(b'"2024-11-03T18:00:00"', b'"2024-11-03 18:00:00"'),
+        f"{EP}/Behandlingsstrategi/Strategi",
+        "duplicate key",
+    ),
+    (
+        "zero fraction next to a number with an exponent",
+        lambda: replaced('"pHLägst":7.28', '"pHLägst":728e-2').replace(
+            b'"2024-11-03T18:00:00"', b'"2024-11-03T18:00:00.00"'
+        ),
+        f"{EP}/Behandlingsstrategi/FörstaBeslutstidpunkt",
+        "no fraction",
     ),
     (
         "date-time at hour 24",
@@ -821,7 +876,8 @@ POOL: list[Any] = [
     None, True, 0, -1, 3, 15, 16, 2**70, Decimal("7.28"), Decimal("7.281"), Decimal("0.300"),
     Decimal("1E+2"), Decimal("-0.0"), "", " x ", "Ja", "Man", "VärdeOkänt", "J189", "j189",
     "DG021", "SK-000", "17:10", "24:00", "2024-11-03", "1889-12-31", "2024-02-30",
-    "2024-11-03T16:40:00", "2024-11-03 16:40:00", "2024-11-03T16:40:00Z", "1999-12-31T23:59:59",
+    "2024-11-03T16:40:00", "2024-11-03 16:40:00", "2024-11-03T16:40:00Z",
+    "2024-11-03t16:40:00", "2024-11-03T16:40:00.0", "2024-11-03T16:40:00.5", "1999-12-31T23:59:59",
     "195711069137", "Kön", [], ["J960"], [3], [{}], {}, {"Kod": "DG021", "Datum": "2024-11-03"},
     "x" * 60,
 ]  # fmt: skip

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import enum
+import itertools
 import re
 import subprocess
 import sys
@@ -37,6 +38,7 @@ from sir_format.models import (
     BehandlingsstrategiVal,
     Donationsvilja,
     EjOrgandonationOrsak,
+    Grunddata,
     JaNej,
     JaNejEjTillampbart,
     Kon,
@@ -59,6 +61,7 @@ from sir_format.models import (
 from sir_format.testing import episodes, reports, values
 from sir_format.testing._modules import MODULES, applies, build_module
 from sir_format.testing._timeline import Stay
+from sir_format.testing.strategies import _grunddata, _person
 
 ROOT = Path(__file__).resolve().parents[1]
 XSD = ROOT / "sir_format" / "schemas" / "SIRDataVer52.xsd"
@@ -153,9 +156,10 @@ def check_identity(report: SIRData) -> list[str]:
         key = (kind, number)
         if persons.setdefault(key, (g.fodelsedatum, g.kon)) != (g.fodelsedatum, g.kon):
             out.append(f"{i}: same person, different birth date or sex")
-        if not g.fodelsedatum <= g.inskrivningstid.date() or age(
-            g.fodelsedatum, g.inskrivningstid.date()
-        ) > 125:
+        if (
+            not g.fodelsedatum <= g.inskrivningstid.date()
+            or age(g.fodelsedatum, g.inskrivningstid.date()) > 125
+        ):
             out.append(f"{i}: R015 implausible birth date")
         if kind is Personnummertyp.RESERVNUMMER:
             if g.idbegrepp is None or not re.fullmatch(r"[0-9A-Z]{6,20}", number):
@@ -210,9 +214,7 @@ def check_timeline(report: SIRData) -> list[str]:
             out.append(f"{i}: R021/R022/R004 start < end <= Skapad")
         if end - start > timedelta(days=180):
             out.append(f"{i}: R024 long stay")
-        if g.ankomsttid is not None and not (
-            start - timedelta(days=365) <= g.ankomsttid <= start
-        ):
+        if g.ankomsttid is not None and not (start - timedelta(days=365) <= g.ankomsttid <= start):
             out.append(f"{i}: R020/R026 Ankomsttid")
         if g.pre_opererad_tidpunkt is not None and (
             g.opereradstatus in (None, Opereradstatus.EJ_OPERERAD)
@@ -253,7 +255,7 @@ def check_timeline(report: SIRData) -> list[str]:
             out.append(f"{i}: R081/R087 NEMS registrations")
     for key, stays in by_person.items():
         stays.sort(key=lambda e: e.grunddata.inskrivningstid)
-        for earlier, later in zip(stays, stays[1:]):
+        for earlier, later in itertools.pairwise(stays):
             if later.grunddata.inskrivningstid < earlier.grunddata.utskrivningstid:
                 out.append(f"{key[1][:4]}…: R060/R061 overlapping episodes")
             if earlier.grunddata.vardresultat is Vardresultat.AVLIDEN:
@@ -386,11 +388,17 @@ def check_avliden2024(m: Avliden2024, age_at_death: int) -> list[str]:
     dcd = path is MojligDonator.MOJLIG_DCD
     if not _iff(m.ej_mojlig_donator_orsak, not possible) or not all(
         _iff(v, possible)
-        for v in (m.donationskoordinator_kontaktad, m.donationsviljan_utredd,
-                  m.polis_kontaktad, m.organdonation_genomford)  # fmt: skip
+        for v in (
+            m.donationskoordinator_kontaktad,
+            m.donationsviljan_utredd,
+            m.polis_kontaktad,
+            m.organdonation_genomford,
+        )  # fmt: skip
     ):
         out.append("R090")
-    if not _iff(m.varfor_kontaktades_inte_koordinator, m.donationskoordinator_kontaktad is JaNej.NEJ):
+    if not _iff(
+        m.varfor_kontaktades_inte_koordinator, m.donationskoordinator_kontaktad is JaNej.NEJ
+    ):
         out.append("R091")
     utredd = m.donationsviljan_utredd
     if not (
@@ -420,7 +428,10 @@ def check_avliden2024(m: Avliden2024, age_at_death: int) -> list[str]:
         or not _iff(m.langst_accepterad_tid_till_cirkulationsstillestand, withdrawn)
         or not _iff(m.faktisk_tid_till_cirkulationsstillestand, withdrawn)
         or (m.organdonation_genomford is Organdonation.JA_DCD and not (dcd and withdrawn))
-        or (m.organdonation_genomford is Organdonation.JA_DBD and path is not MojligDonator.MOJLIG_DBD)
+        or (
+            m.organdonation_genomford is Organdonation.JA_DBD
+            and path is not MojligDonator.MOJLIG_DBD
+        )
     ):
         out.append("R096")
     if (
@@ -470,13 +481,17 @@ def check_answers(report: SIRData) -> list[str]:
             if not _iff(r.fi_o2, r.pa_o2 is not None):
                 out.append(f"{i}: R083")
         for n in ep.nems.nemsregistrering if ep.nems else []:
-            if (n.mekanisk_ventilation is JaNej.JA and n.kompletterande_andningsstod is JaNej.JA) or (
+            if (
+                n.mekanisk_ventilation is JaNej.JA and n.kompletterande_andningsstod is JaNej.JA
+            ) or (
                 n.ett_vasoaktivt_lakemedel is JaNej.JA and n.flera_vasoaktiva_lakemedel is JaNej.JA
             ):
                 out.append(f"{i}: R081 exclusive items")
         if ep.avliden2024:
             death = g.utskrivningstid.date()
-            out += [f"{i}: {c}" for c in check_avliden2024(ep.avliden2024, age(g.fodelsedatum, death))]
+            out += [
+                f"{i}: {c}" for c in check_avliden2024(ep.avliden2024, age(g.fodelsedatum, death))
+            ]
         if ep.avlidna2020:
             out += [f"{i}: {c}" for c in check_avlidna2020(ep.avlidna2020)]
         if ep.behandlingsstrategi:
@@ -501,13 +516,20 @@ def check_answers(report: SIRData) -> list[str]:
             pain = (r.smarta_nrs, r.smarta_cpot, r.smarta_bps, r.smarta_flacc)
             if all(p is None for p in pain) and r.rass is None and r.camicu is None:
                 out.append(f"{i}: R107")
-            if r.rass is not None and r.camicu is not None and (
-                (r.camicu is CAMICU.EJ_BEDOMBAR) != (r.rass <= -4)
+            if (
+                r.rass is not None
+                and r.camicu is not None
+                and ((r.camicu is CAMICU.EJ_BEDOMBAR) != (r.rass <= -4))
             ):
                 out.append(f"{i}: R108")
         if ep.vikt_och_langd:
             v = ep.vikt_och_langd
-            singles = (v.langd, v.vikt_fore_insjuknande, v.vikt_vid_ankomst, v.vikt_vid_utskrivning)
+            singles = (
+                v.langd,
+                v.vikt_fore_insjuknande,
+                v.vikt_vid_ankomst,
+                v.vikt_vid_utskrivning,
+            )
             if not v.daglig_vikt and all(x is None for x in singles):
                 out.append(f"{i}: R109 empty")
     return out
@@ -864,10 +886,21 @@ def test_module_builders_reach_every_enumeration_member(wire_name: str) -> None:
     assert_reaches(module_values(wire_name), {m for e in types if e for m in e})
 
 
-def test_reports_reach_every_member_of_the_header_and_grunddata() -> None:
+@st.composite
+def grunddata_values(draw: st.DrawFn) -> Grunddata:
+    """Coherent ``Grunddata`` for one episode (exercises the builder directly)."""
+    start = datetime(2025, 5, 5, 10, 0)
+    person = draw(_person(0, start))
+    vardtyp = draw(st.sampled_from(Vardtyp))
+    end = start + timedelta(hours=30)
+    return draw(_grunddata(person, start, end, vardtyp, draw(st.booleans())))
+
+
+def test_builders_reach_every_member_of_the_header_and_grunddata() -> None:
     types = enums_below(model_info(SIRData).by_wire["Huvud"].python_type)
-    types |= enums_below(EPISODE.by_wire["Grunddata"].python_type)
     assert_reaches(reports(max_episodes=1), {m for e in types for m in e})
+    types = enums_below(EPISODE.by_wire["Grunddata"].python_type)
+    assert_reaches(grunddata_values(), {m for e in types for m in e})
 
 
 def test_every_enumeration_is_covered_by_one_of_the_tests_above() -> None:

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from datetime import date
 
-__all__ = ["ACTION_CODES", "DIAGNOSIS_CODES", "INVASIVE_VENTILATION", "THORACIC_DRAIN", "actions_on"]
+__all__ = [
+    "ACTION_CODES",
+    "DIAGNOSIS_CODES",
+    "INVASIVE_VENTILATION",
+    "THORACIC_DRAIN",
+    "actions_on",
+]
 
 DIAGNOSIS_CODES = (
     "J189",  # pneumonia, unspecified

@@ -19,9 +19,7 @@ def _root_strategy(cls: type) -> Any:
     from sir_format.models import SIRDataVer52
     from sir_format.testing.strategies import reports
 
-    return reports().map(
-        lambda r: SIRDataVer52(huvud=r.huvud, vardtillfalle=r.vardtillfalle)
-    )
+    return reports().map(lambda r: SIRDataVer52(huvud=r.huvud, vardtillfalle=r.vardtillfalle))
 
 
 def _episode_strategy(cls: type) -> Any:

@@ -91,8 +91,10 @@ class Applicability:
         if self.death_from is None:
             return True
         death = stay.end.date()
-        return stay.died and self.death_from <= death and (
-            self.death_until is None or death <= self.death_until
+        return (
+            stay.died
+            and self.death_from <= death
+            and (self.death_until is None or death <= self.death_until)
         )
 
 
@@ -286,7 +288,10 @@ def _sederingsmal(draw: st.DrawFn, stay: Stay) -> Sederingsmal:
         )
         row.tidpunkt = moment
         row.motsvarar_sederingsmalet = _iff(  # SIR-R106
-            draw, Sederingsregistrering, "motsvarar_sederingsmalet", None,
+            draw,
+            Sederingsregistrering,
+            "motsvarar_sederingsmalet",
+            None,
             row.sederingsmal_ordinerat is JaNej.JA,
         )
         rows.append(row)
@@ -316,7 +321,7 @@ def _vikt_och_langd(draw: st.DrawFn, stay: Stay) -> ViktOchLangd:
     m: ViktOchLangd = draw(model_values(ViktOchLangd, _omit("daglig_vikt")))
     days = draw(st.lists(st.sampled_from(stay.dates), max_size=_MAX_ROWS, unique=True))
     weights = [draw(values(_field(DagligVikt, "vikt"))) for _ in days]
-    m.daglig_vikt = [DagligVikt(datum=d, vikt=w) for d, w in zip(sorted(days), weights)]
+    m.daglig_vikt = [DagligVikt(datum=d, vikt=w) for d, w in zip(sorted(days), weights, strict=True)]
     singles = (m.langd, m.vikt_fore_insjuknande, m.vikt_vid_ankomst, m.vikt_vid_utskrivning)
     if not m.daglig_vikt and all(v is None for v in singles):  # not empty (SIR-R109)
         m.langd = draw(values(_field(ViktOchLangd, "langd")))
@@ -333,7 +338,10 @@ def _avlidna2020(draw: st.DrawFn, stay: Stay) -> Avlidna2020:
         return m
     m.donationsvilja = draw(st.sampled_from(Donationsvilja))
     m.negativ_vilja_grund = _iff(
-        draw, Avlidna2020, "negativ_vilja_grund", None,
+        draw,
+        Avlidna2020,
+        "negativ_vilja_grund",
+        None,
         m.donationsvilja is Donationsvilja.KAND_NEGATIV,
     )
     m.okand_vilja_utfall = _iff(
@@ -342,7 +350,10 @@ def _avlidna2020(draw: st.DrawFn, stay: Stay) -> Avlidna2020:
     m.transplantationskoordinator_kontaktad = draw(st.sampled_from(JaNej))
     m.organdonation_genomford = draw(st.sampled_from(JaNej))
     m.ej_organdonation_orsak = _iff(
-        draw, Avlidna2020, "ej_organdonation_orsak", None,
+        draw,
+        Avlidna2020,
+        "ej_organdonation_orsak",
+        None,
         m.organdonation_genomford is JaNej.NEJ,
     )
     return m
@@ -366,7 +377,10 @@ def _avliden2024(draw: st.DrawFn, stay: Stay) -> Avliden2024:
         return m
     m.donationskoordinator_kontaktad = draw(st.sampled_from(JaNej))  # SIR-R091
     m.varfor_kontaktades_inte_koordinator = _iff(
-        draw, Avliden2024, "varfor_kontaktades_inte_koordinator", None,
+        draw,
+        Avliden2024,
+        "varfor_kontaktades_inte_koordinator",
+        None,
         m.donationskoordinator_kontaktad is JaNej.NEJ,
     )
     m.donationsviljan_utredd = draw(st.sampled_from(JaNej))  # SIR-R092, R093
@@ -375,7 +389,9 @@ def _avliden2024(draw: st.DrawFn, stay: Stay) -> Avliden2024:
         guardian = {ViljaResultat.VARDNADSHAVARE_MEDGAV, ViljaResultat.VARDNADSHAVARE_MEDGAV_EJ}
         presumed = {ViljaResultat.FORMODAT_SAMTYCKE, ViljaResultat.EJ_FORMODAT_SAMTYCKE}
         excluded = presumed if minor else guardian
-        m.utredning_resultat = draw(st.sampled_from([v for v in ViljaResultat if v not in excluded]))
+        m.utredning_resultat = draw(
+            st.sampled_from([v for v in ViljaResultat if v not in excluded])
+        )
         m.donation_annat_medicinskt_andamal = draw(
             values(_field(Avliden2024, "donation_annat_medicinskt_andamal"))
         )
@@ -391,7 +407,9 @@ def _avliden2024(draw: st.DrawFn, stay: Stay) -> Avliden2024:
     if dcd:
         m.behandling_avbruten_for_dcd = draw(st.sampled_from(JaNej))
         if m.behandling_avbruten_for_dcd is JaNej.JA:
-            minutes = number_values(_field(Avliden2024, "faktisk_tid_till_cirkulationsstillestand"))
+            minutes = number_values(
+                _field(Avliden2024, "faktisk_tid_till_cirkulationsstillestand")
+            )
             m.langst_accepterad_tid_till_cirkulationsstillestand = draw(minutes)
             m.faktisk_tid_till_cirkulationsstillestand = draw(minutes)
     outcomes = [Organdonation.NEJ]
@@ -413,7 +431,10 @@ def _avliden2024(draw: st.DrawFn, stay: Stay) -> Avliden2024:
         ]
         m.ej_organdonation_orsak = draw(st.sampled_from(reasons))
         m.varfor_genomfordes_inte_dcd = _iff(
-            draw, Avliden2024, "varfor_genomfordes_inte_dcd", None,
+            draw,
+            Avliden2024,
+            "varfor_genomfordes_inte_dcd",
+            None,
             m.ej_organdonation_orsak is EjOrgandonationOrsak.DCDGENOMFORDES_INTE,
         )
     return m

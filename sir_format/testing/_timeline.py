@@ -43,9 +43,12 @@ def at_wall_clock(moment: datetime) -> datetime:
     The map never reverses order (a later time never becomes earlier) and keeps the date, so
     times computed from ordered offsets stay ordered and inside their day.
     """
-    if moment.hour == _DST_HOUR and moment.month in (3, 10):
-        if moment.date() == _last_sunday(moment.year, moment.month):
-            return moment.replace(hour=_DST_HOUR + 1, minute=0, second=0)
+    if (
+        moment.hour == _DST_HOUR
+        and moment.month in (3, 10)
+        and moment.date() == _last_sunday(moment.year, moment.month)
+    ):
+        return moment.replace(hour=_DST_HOUR + 1, minute=0, second=0)
     return moment
 
 

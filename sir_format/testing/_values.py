@@ -187,13 +187,6 @@ def _left_out(field: FieldInfo) -> st.SearchStrategy[Any]:
     return st.builds(list) if field.is_list else st.none()
 
 
-def _merge(cls: type, parts: tuple[dict[str, Any], ...]) -> Any:
-    kwargs: dict[str, Any] = {}
-    for part in parts:
-        kwargs.update(part)
-    return cls(**kwargs)
-
-
 @cache
 def model_values(cls: type, omit: frozenset[str] = frozenset()) -> st.SearchStrategy[Any]:
     """Strategy for schema-valid objects of a model class.
@@ -222,4 +215,16 @@ def model_values(cls: type, omit: frozenset[str] = frozenset()) -> st.SearchStra
     unknown = omit - set(info.by_py)
     if unknown:
         raise ValueError(f"{cls.__name__} has no fields {sorted(unknown)}")
-    return st.tuples(st.fixed_dictionaries(plain), *groups).map(lambda p: _merge(cls, p))
+    return _build(cls, st.tuples(st.fixed_dictionaries(plain), *groups))
+
+
+@st.composite
+def _build(
+    draw: st.DrawFn, cls: type, parts: st.SearchStrategy[tuple[dict[str, Any], ...]]
+) -> Any:
+    # Built here rather than with ``.map``: Hypothesis would print a failing example through
+    # the mapping call, showing values that the coherent builders have since replaced.
+    kwargs: dict[str, Any] = {}
+    for part in draw(parts):
+        kwargs.update(part)
+    return cls(**kwargs)

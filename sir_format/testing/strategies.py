@@ -126,9 +126,7 @@ def reports(
     """
     kinds = _file_kinds(vardtyp, ima)
     if not 1 <= min_episodes <= max_episodes <= _VARDTILLFALLE.max_occurs:
-        raise ValueError(
-            f"need 1 <= min_episodes <= max_episodes <= {_VARDTILLFALLE.max_occurs}"
-        )
+        raise ValueError(f"need 1 <= min_episodes <= max_episodes <= {_VARDTILLFALLE.max_occurs}")
     if not coherent:
         allowed = tuple(dict.fromkeys(v for kind in kinds for v in kind))
         return _schema_report(min_episodes, max_episodes, allowed)
@@ -253,9 +251,7 @@ def _coherent_report(
     last_of: dict[int, int] = {}
     for person in dict.fromkeys(owners):
         chain = [i for i, owner in enumerate(owners) if owner == person]
-        moment = era[0] + timedelta(
-            minutes=draw(st.integers(0, window - len(chain) * budget))
-        )
+        moment = era[0] + timedelta(minutes=draw(st.integers(0, window - len(chain) * budget)))
         people[person] = draw(_person(person, moment))
         for i in chain:
             end = moment + timedelta(minutes=draw(st.integers(_MIN_STAY, longest)))

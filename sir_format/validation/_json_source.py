@@ -36,6 +36,7 @@ STRING = Text(sv="en sträng", en="a string")
 NUMBER = Text(sv="ett tal", en="a number")
 BOOLEAN = Text(sv="ett sanningsvärde", en="a boolean")
 NULL = Text(sv="null", en="null")
+_PLAIN_DIGITS = 40  # decimals written out in plain notation up to this magnitude
 _TEXT_KINDS = {Kind.STRING, Kind.ENUM, Kind.DATE, Kind.DATETIME}
 
 
@@ -302,5 +303,7 @@ class _Builder:
                 self._problem("SIR-X030", {"element": f.wire_name, "v": str(value)}, location)
                 self.suppressed.append(location)
                 return ""
-            return format(value, "f") if value.is_finite() else str(value)
+            if value.is_finite() and abs(value.adjusted()) <= _PLAIN_DIGITS:
+                return format(value, "f")
+            return str(value)  # keeps a huge exponent as it is: the schema rejects it
         return str(value)

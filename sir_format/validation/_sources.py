@@ -155,7 +155,8 @@ def _from_path(path: Path, limits: _xml.Limits) -> Source:
             handle.close()
         return _from_bytes(data, str(path), limits)
     handle.seek(0)
-    return Source(str(path), "xml", _closing(handle, _xml_items(handle, keep_lines=True)))
+    items = _xml_items(handle, keep_lines=True, limits=limits)
+    return Source(str(path), "xml", _closing(handle, items))
 
 
 def _closing(handle: IO[bytes], items: Iterator[Item]) -> Iterator[Item]:

@@ -206,7 +206,8 @@ def format_value(value: Any, lang: str = "sv", *, reveal_identities: bool = Fals
     if isinstance(value, time):
         return value.isoformat("minutes" if not value.second else "seconds")
     if isinstance(value, Decimal):
-        return format(value, "f") if value.is_finite() else str(value)
+        plain = value.is_finite() and abs(value.adjusted()) <= 40
+        return format(value, "f") if plain else str(value)
     if isinstance(value, enum.Enum):
         return format_value(value.value, lang, reveal_identities=reveal_identities)
     if isinstance(value, list | tuple | set | frozenset):

@@ -648,3 +648,27 @@ def test_skipped_rules_message_languages() -> None:
 def test_validator_profiles_are_documented_layers() -> None:
     assert set(validator.PROFILES) == {"wellformed", "schema", "registry"}
     assert validator.PROFILES["schema"] == (Layer.WELLFORMED, Layer.SCHEMA)
+
+
+def test_rule_findings_provide_every_placeholder_of_their_template() -> None:
+    from sir_format.unit import example_path
+
+    xml = fixture_text(FILE_A_XML)
+    variants = [
+        _registry_defect(xml),  # R021, R023
+        replace_once(xml, ">195711069137<", ">195711069138<"),  # R010
+        replace_once(xml, "<Ankomsttid>2024-11-03", "<Ankomsttid>2023-10-01"),  # R026
+        xml.replace("2024-11-10T08:00:00", "2024-11-05T08:00:00"),  # R004, R022
+        replace_once(xml, "<Kön>Man</Kön>", "<Kön>Kvinna</Kön>"),  # R014
+        replace_once(xml, "<GCS>14</GCS>", "<GCS>99</GCS>"),  # SIR-X023
+    ]
+    findings = [f for text in variants for f in validate(text).findings]
+    findings += validate(FILE_A_XML, unit=example_path("iva")).findings  # R200
+    assert {"SIR-R004", "SIR-R010", "SIR-R014", "SIR-R021", "SIR-R026", "SIR-R200"} <= set(
+        codes(findings)
+    )
+    for finding in findings:
+        template = get_rule(finding.code).template("en", finding.variant)
+        assert placeholders(template) <= set(finding.params), finding.code
+        for lang in ("sv", "en"):
+            assert finding.message(lang).strip()

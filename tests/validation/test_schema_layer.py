@@ -324,7 +324,7 @@ def test_all_errors_of_all_episodes_are_collected() -> None:
     assert [f.path for f in report.findings][2] == "Vårdtillfälle[2]/SAPS3/pHLägst"
 
 
-def test_episode_limit() -> None:
+def test_episode_limit(tmp_path: Path) -> None:
     from sir_format import Limits
 
     episode = XML_A[XML_A.index("<Vårdtillfälle>") : XML_A.index("</SIRDataVer52>")]
@@ -339,6 +339,10 @@ def test_episode_limit() -> None:
     )
     assert len(report.episodes) == 3
     assert validate(text, limits=Limits(max_episodes=None), profile="schema").ok
+    path = tmp_path / "three.xml"
+    path.write_text(text, encoding="utf-8")
+    assert only(validate(path, limits=Limits(max_episodes=2), profile="schema")).code == "SIR-X014"
+    assert validate(path, limits=Limits(max_episodes=None), profile="schema").ok
 
 
 def test_report_without_episodes() -> None:
@@ -502,6 +506,13 @@ def test_json_only_defects_are_reported_once(
         assert finding.params[name] == value
     assert placeholders(get_rule(code).template("sv")) <= set(finding.params)
     assert report.skipped and report.skipped[0].episode == "VT-2024-01187"
+
+
+def test_json_numbers_with_exponents() -> None:
+    assert validate(replace_once(JSON_A, '"pHLägst": 7.28', '"pHLägst": 728e-2')).ok
+    huge = replace_once(JSON_A, '"pHLägst": 7.28', '"pHLägst": 1e999999')
+    finding = only(validate(huge))
+    assert (finding.code, finding.params["v"]) == ("SIR-X031", "1E+999999")
 
 
 def test_json_root_problems() -> None:
