@@ -9,6 +9,8 @@ working directory, so examples that save files leave nothing behind. Blocks mark
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,14 @@ class DocsCodeBlock(MarkdownInlinePythonItem):
 
     def runtest(self) -> None:
         namespace: dict[str, Any] = {"__name__": "__docs__"}
-        self.runner.runtest(self.test_definition, namespace)
+        # Plain pytest items get no fixtures, so the working directory is switched here.
+        previous = os.getcwd()
+        with tempfile.TemporaryDirectory(prefix="sir-format-docs-") as workdir:
+            os.chdir(workdir)
+            try:
+                self.runner.runtest(self.test_definition, namespace)
+            finally:
+                os.chdir(previous)
 
 
 class DocsMarkdownFile(MarkdownTextFile):
@@ -38,13 +47,3 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     if file_path.suffix == ".md" and not parent.config.option.markdowndocs:
         return DocsMarkdownFile.from_parent(parent, path=file_path)
     return None
-
-
-@pytest.fixture(autouse=True)
-def _docs_block_in_temporary_directory(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    if isinstance(request.node, DocsCodeBlock):
-        monkeypatch.chdir(tmp_path_factory.mktemp("docs"))

@@ -1,5 +1,8 @@
 """JSON codec: ``SIRData`` objects ⇄ UTF-8 JSON (data dictionary §8), driven by the metadata.
 
+Every facet of the schema is enforced except the number of episodes, which the caller limits
+(``Limits.max_episodes`` in :mod:`sir_format.codec`), so that bulk files can be read.
+
 Reading has a fast path and a careful path.
 
 - Fast path: msgspec decodes into ``msgspec.Struct`` types built once from
@@ -27,6 +30,7 @@ import functools
 import gc
 import json
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -34,7 +38,7 @@ from decimal import Decimal
 from enum import Enum
 from functools import partial
 from itertools import chain, repeat
-from operator import attrgetter, eq, is_not
+from operator import attrgetter, eq, is_, is_not
 from typing import Annotated, Any, Union
 
 import msgspec
@@ -63,6 +67,7 @@ _NATIVE_PATTERNS = {
     },
 }
 _MARKS = bytes(b for b in range(256) if b not in b":T.")  # all bytes but the counted ones
+_FRACTION = re.compile(rb"\.[0-9]{6}\"")  # in output: a time with microseconds, or text
 _XSD_SPACE = re.compile(r"[ \t\n\r]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BOM = b"\xef\xbb\xbf"
@@ -104,6 +109,7 @@ class _Field:
     wire: str
     kind: Kind
     is_list: bool
+    most: int | None  # maxOccurs; none for the episodes (a Limits setting of the caller)
     regex: re.Pattern[str] | None  # the XSD pattern, for fullmatch
     lines_regex: re.Pattern[str] | None  # the same, anchored per line (column checks)
     low: Any  # bounds (a date or datetime for dates and times)
@@ -115,7 +121,7 @@ class _Field:
     unknown: Enum | None  # the "VärdeOkänt" member of a number-or-unknown field
 
     @classmethod
-    def of(cls, f: FieldInfo) -> _Field:
+    def of(cls, f: FieldInfo, *, root: bool = False) -> _Field:
         facets = f.facets
         pattern = facets.pattern or _DEFAULT_LEXICAL.get(f.kind)
         low: Any = facets.min_inclusive
@@ -130,6 +136,7 @@ class _Field:
             wire=f.wire_name,
             kind=f.kind,
             is_list=f.is_list,
+            most=None if root and f.is_list else f.max_occurs,
             regex=re.compile(f"(?:{pattern})") if pattern else None,
             lines_regex=re.compile(f"^(?:{pattern})$", re.MULTILINE) if pattern else None,
             low=low,
@@ -166,13 +173,13 @@ class _Plan:
     choices: tuple[tuple[tuple[_Field, ...], ...], ...]
     convertible: bool  # msgspec can build it (it cannot convert a Decimal | Enum union)
     checks: tuple[_Field, ...]  # facets checked column-wise when reading
-    outputs: tuple[_Field, ...]  # values checked column-wise when writing
+    outputs: tuple[_Field, ...]  # decimals, checked column-wise when writing
     reading: bool = False  # has checks, or contains a class that has
     writing: bool = False  # has outputs, or contains a class that has
 
     @classmethod
     def of(cls, info: ModelInfo) -> _Plan:
-        fields = tuple(_Field.of(f) for f in info.fields)
+        fields = tuple(_Field.of(f, root=info.cls is SIRData) for f in info.fields)
         by_wire = {f.wire: f for f in fields}
         try:
             msgspec.convert([], list[info.cls])  # type: ignore[name-defined]
@@ -194,18 +201,24 @@ class _Plan:
                 for f in fields
                 if f.decimal or f.kind in (Kind.DATE, Kind.DATETIME) or f.regex or f.collapse
             ),
-            outputs=tuple(f for f in fields if f.decimal or f.kind is Kind.DATETIME),
+            outputs=tuple(f for f in fields if f.decimal),
         )
 
 
 _PLANS: dict[type, _Plan] = {}
 _ORDER: list[_Plan] = []  # every class after all classes that contain it
+_PLANS_LOCK = threading.Lock()
 
 
 def _plans() -> list[_Plan]:
     """Build the plans once (first use), in containment order."""
-    if _ORDER:
-        return _ORDER
+    with _PLANS_LOCK:
+        if not _ORDER:
+            _build_plans()
+    return _ORDER
+
+
+def _build_plans() -> None:
     plans = {info.cls: _Plan.of(info) for info in all_models()}
     parents = dict.fromkeys(plans, 0)
     for plan in plans.values():
@@ -228,7 +241,6 @@ def _plans() -> list[_Plan]:
         plan.writing = bool(plan.outputs) or any(c.writing for c in children)
     _PLANS.update(plans)
     _ORDER.extend(order)
-    return _ORDER
 
 
 def _choice_error(group: tuple[tuple[_Field, ...], ...], present: set[str]) -> str | None:
@@ -311,7 +323,7 @@ def _struct_family(
             t = item_type(f, struct)
             if f.is_list:
                 if reading or f.min_occurs:
-                    most = f.max_occurs if reading else None
+                    most = f.max_occurs if reading and cls is not SIRData else None
                     meta = msgspec.Meta(min_length=max(1, f.min_occurs), max_length=most)
                     t = _annotated(_list_of(t), meta)
                 else:
@@ -404,8 +416,9 @@ class _Validator:
     def _object(self, obj: Any, plan: _Plan, loc: Location) -> Problem | None:
         if not isinstance(obj, dict):
             return f"expected an object, got {_describe(obj)}", loc
-        for key in getattr(obj, "duplicates", ()):
-            return f"duplicate key {key!r}", (*loc, (key, None))
+        duplicates = getattr(obj, "duplicates", ())
+        if duplicates:
+            return f"duplicate key {duplicates[0]!r}", (*loc, (duplicates[0], None))
         for key, value in obj.items():
             f = plan.by_wire.get(key)
             if f is None:
@@ -428,13 +441,14 @@ class _Validator:
             if isinstance(value, list):
                 return "expected a single value, not an array (this element occurs once)", here
             return self._item(f, value, here)
-        least, most = f.info.min_occurs, f.info.max_occurs
+        least, most = f.info.min_occurs, f.most
+        occurs = f"{least}..{most}" if most is not None else f"at least {least}"
         if not isinstance(value, list):
-            return f"expected an array ({f.wire} occurs {least}..{most} times)", here
+            return f"expected an array ({f.wire} occurs {occurs} times)", here
         if not value:
             return "an empty array is not allowed: omit the key", here
-        if not least <= len(value) <= most:
-            return f"{len(value)} items, but {f.wire} occurs {least}..{most} times", here
+        if len(value) < least or (most is not None and len(value) > most):
+            return f"{len(value)} items, but {f.wire} occurs {occurs} times", here
         for index, item in enumerate(value):
             problem = self._item(f, item, (*loc, (f.wire, index)))
             if problem:
@@ -696,12 +710,18 @@ def _number_or_unknown(f: _Field, value: Any) -> Any:
 
 
 # --------------------------------------------------------------------------- writing helpers
+def _is_datetime(f: _Field) -> bool:
+    return f.kind is Kind.DATETIME
+
+
+def _output_problem_of_time(value: datetime) -> str | None:
+    return "a local time has whole seconds (no fraction)" if value.microsecond else None
+
+
 def _output_problem(f: _Field) -> Callable[[Any], str | None]:
-    """A check of one written value of ``f``: message, or ``None`` when fine."""
+    """A check of one written decimal of ``f``: message, or ``None`` when fine."""
 
     def problem(value: Any) -> str | None:
-        if f.kind is Kind.DATETIME:
-            return "a local time has whole seconds (no fraction)" if value.microsecond else None
         if value.__class__ is Decimal:
             return None if value.is_finite() else "a decimal must be finite (not NaN or Infinity)"
         if value.__class__ is int or (f.unknown is not None and value is f.unknown):
@@ -712,20 +732,19 @@ def _output_problem(f: _Field) -> Callable[[Any], str | None]:
     return problem
 
 
-def _check_output(root: Any, plan: _Plan, f: _Field, objects: list[Any]) -> None:
-    """Check the values of ``f`` about to be written; decimals get plain notation."""
+def _check_output(root: Any, f: _Field, objects: list[Any]) -> None:
+    """Check the decimals of ``f`` about to be written; give them plain notation."""
     values = _values(f, objects)
-    if not values:
-        return
-    if f.kind is Kind.DATETIME:
-        if any(map(attrgetter("microsecond"), values)):
-            _raise_at(root, plan, f, _output_problem(f))
-        return
     allowed = {Decimal, int} | ({type(f.unknown)} if f.unknown is not None else set())
-    decimals = [v for v in values if v.__class__ is Decimal]
-    if not set(map(type, values)) <= allowed or not all(map(Decimal.is_finite, decimals)):
-        _raise_at(root, plan, f, _output_problem(f))
-    if "E" in "".join(map(str, decimals)):  # rare: str() would write an exponent
+    if not set(map(type, values)) <= allowed:
+        _raise_at(root, partial(is_, f), _output_problem(f))
+        raise SerializeError(f"invalid value in {f.wire}")  # pragma: no cover
+    numbers = values if f.unknown is None else [v for v in values if v is not f.unknown]
+    written = "".join(map(str, numbers))  # what msgspec writes: digits, "-", "." ...
+    if "E" in written or "N" in written or "I" in written:  # ... or exponents, NaN, Infinity
+        if not all(map(Decimal.is_finite, (v for v in numbers if v.__class__ is Decimal))):
+            _raise_at(root, partial(is_, f), _output_problem(f))
+            raise SerializeError(f"invalid value in {f.wire}")  # pragma: no cover
         for obj in objects:
             value = getattr(obj, f.py)
             setattr(obj, f.py, [_plain(v) for v in value] if f.is_list else _plain(value))
@@ -737,17 +756,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _raise_at(root: Any, plan: _Plan, f: _Field, problem: Callable[[Any], str | None]) -> None:
-    """Find the first bad value of ``f`` and raise SerializeError with its location."""
-    for loc, value in _locate(root, plan.cls, f):
+def _raise_at(
+    root: Any, wanted: Callable[[_Field], bool], problem: Callable[[Any], str | None]
+) -> None:
+    """Raise SerializeError at the first value of a ``wanted`` field that has a ``problem``.
+
+    A walk over the whole report, for error messages only.
+    """
+    for loc, value in _locate(root, wanted):
         message = problem(value)
         if message:
             raise SerializeError(message, path=logical_path(loc))
-    raise SerializeError(f"invalid value in {f.wire}")  # pragma: no cover
 
 
-def _locate(root: Any, cls: type, f: _Field) -> Iterator[tuple[Location, Any]]:
-    """Every value of field ``f`` of class ``cls`` under ``root``, with its location."""
+def _locate(root: Any, wanted: Callable[[_Field], bool]) -> Iterator[tuple[Location, Any]]:
+    """Every value of the ``wanted`` fields under ``root``, with its location."""
 
     def walk(obj: Any, plan: _Plan, loc: Location) -> Iterator[tuple[Location, Any]]:
         for g in plan.fields:
@@ -756,7 +779,7 @@ def _locate(root: Any, cls: type, f: _Field) -> Iterator[tuple[Location, Any]]:
                 continue
             for index, item in enumerate(value) if g.is_list else [(None, value)]:
                 here: Location = (*loc, (g.wire, index))
-                if plan.cls is cls and g is f:
+                if wanted(g):
                     yield here, item
                 elif g.kind is Kind.COMPLEX:
                     yield from walk(item, _PLANS[g.info.python_type], here)
@@ -940,8 +963,10 @@ class JsonCodec:
                 objects = found.get(plan.cls)
                 if objects:
                     for f in plan.outputs:
-                        _check_output(root, plan, f, objects)
+                        _check_output(root, f, objects)
             out = self._encoder.encode(root)
+            if _FRACTION.search(out):  # microseconds are written as ".ffffff" (or text is)
+                _raise_at(root, _is_datetime, _output_problem_of_time)
         finally:
             if paused:
                 gc.enable()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import date, datetime
@@ -92,13 +93,6 @@ def test_builder_errors_are_clear() -> None:
         b.report(ima_report().huvud)
 
 
-ACCEPTED = """
-from datetime import datetime
-from sir_format import builders as b
-from sir_format.models import Diagnoser, Vardtillfalle
-d: Diagnoser = b.diagnoses("J44.1")
-"""
-
 MISSING_FIELD = """
 from sir_format.models import Diagnoser
 d = Diagnoser(ovrig_diagnos=["J960"])
@@ -112,6 +106,14 @@ g = b.grunddata(personnummer="194809224464", vardtyp="IMA",
                 ankomstvag="Akutmottagning")
 """
 
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def readme_example() -> str:
+    """The README's Python block that builds a report."""
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    return next(block for block in blocks if "b.report(" in block)
+
 
 def _mypy(tmp_path: Path, source: str) -> subprocess.CompletedProcess[str]:
     target = tmp_path / "snippet.py"
@@ -124,9 +126,26 @@ def _mypy(tmp_path: Path, source: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def test_readme_example_is_short_and_builds_the_promised_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = readme_example()
+    assert len([line for line in source.splitlines() if line.strip()]) <= 15
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {}
+    exec(compile(source, "README.md", "exec"), namespace)
+    report = namespace["report"]
+    assert isinstance(report, sir_format.SIRData)
+    episode = report.vardtillfalle[0]
+    assert episode.grunddata.vardtyp is Vardtyp.IMA
+    assert episode.diagnoser.huvudsaklig_ivadiagnos == "J441"
+    assert episode.atgarder is not None
+    assert len(episode.atgarder.atgard) == 1
+    assert sir_format.load(tmp_path / "ima-report.xml") == report
+
+
 def test_typing_accepts_readme_example_and_rejects_missing_fields(tmp_path: Path) -> None:
-    readme = Path(__file__).resolve().parent.parent / "tests" / "typing_example.py"
-    ok = _mypy(tmp_path, readme.read_text(encoding="utf-8") + ACCEPTED)
+    ok = _mypy(tmp_path, readme_example())
     assert ok.returncode == 0, ok.stdout
     missing = _mypy(tmp_path, MISSING_FIELD)
     assert missing.returncode != 0

@@ -283,17 +283,19 @@ def test_readme_quick_start_is_two_commands_and_the_second_is_ci() -> None:
     assert [line for line in ci.splitlines() if line.strip() == TEST_COMMAND]
 
 
-def test_readme_convert_command_converts_the_bundled_example(tmp_path: Path) -> None:
+def test_readme_main_command_validates_a_bundled_example(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     argv = shlex.split(_readme_commands()[0].split("&&", 1)[1])
-    assert argv[:2] == ["sir-format", "convert"]
-    assert len(argv) == 4
-    source, target = (ROOT / argv[2]), (tmp_path / argv[3])
-    assert source.is_file(), f"{argv[2]} is not in the repository"
-    assert cli.main(["convert", str(source), str(target)]) == 0
-    converted = sir_format.load(target)
-    assert converted == sir_format.load(source)
-    assert target.suffix == ".json"
-    assert sir_format.detect_format(target.read_bytes()) == "json"
+    assert argv[:2] == ["sir-format", "validate"]
+    assert "--unit" in argv
+    paths = [a for a in argv[2:] if not a.startswith("-")]
+    for path in paths:
+        assert (ROOT / path).is_file(), f"{path} is not in the repository"
+    args = [str(ROOT / a) if (ROOT / a).is_file() else a for a in argv[2:]]
+    assert cli.main(args[:0] + ["validate", *args]) == 0
+    out = capsys.readouterr().out
+    assert "ima.xml" in out
 
 
 @pytest.mark.parametrize("script", ["scripts/check", ".ci/run"])

@@ -292,6 +292,15 @@ def test_many_episodes_decode_in_order_with_number_or_unknown_decimals() -> None
     assert sir_format.from_xml(sir_format.to_xml(report)) == report  # the XML codec agrees
 
 
+def test_the_number_of_episodes_is_left_to_the_caller() -> None:
+    # the schema allows 5000; Limits.max_episodes (sir_format.codec) decides, so bulk reads work
+    document = fixture("file_b_ima")
+    document["Vårdtillfälle"] = document["Vårdtillfälle"] * 5001
+    report = CODEC.decode(encode(document))
+    assert len(report.vardtillfalle) == 5001
+    assert CODEC.decode(CODEC.encode(report)) == report
+
+
 def test_errors_in_later_episodes_are_located() -> None:
     document = several_episodes()
     document["Vårdtillfälle"][3]["Higgins"]["HjärtindexVidAnkomst"] = Decimal("2.45")
@@ -818,6 +827,12 @@ def test_decimals_are_written_without_exponent() -> None:
     written = CODEC.encode(report)
     assert b'"ViktF\xc3\xb6reInsjuknande":0.00000040,' in written
     assert b'"ViktVidAnkomst":100}' in written
+
+
+def test_text_that_looks_like_a_fraction_of_a_second_is_written() -> None:
+    report = _report()
+    report.huvud.avdelningsnamn = "IVA 1.123456"
+    assert b'"Avdelningsnamn":"IVA 1.123456"' in CODEC.encode(report)
 
 
 def test_absent_values_and_empty_lists_are_omitted() -> None:

@@ -133,9 +133,12 @@ def _retype_dates(source: str, info: dict[str, Any]) -> str:
         for item in node.body:
             if isinstance(item, ast.ClassDef) and item.name == "Meta":
                 for stmt in item.body:
-                    if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant):
-                        if getattr(stmt.targets[0], "id", "") == "name":
-                            meta_name = stmt.value.value
+                    if (
+                        isinstance(stmt, ast.Assign)
+                        and isinstance(stmt.value, ast.Constant)
+                        and getattr(stmt.targets[0], "id", "") == "name"
+                    ):
+                        meta_name = stmt.value.value
         type_info = info["types"].get(meta_name or "")
         if type_info is None:
             continue
@@ -149,7 +152,8 @@ def _retype_dates(source: str, info: dict[str, Any]) -> str:
                 (
                     v.value
                     for k, v in zip(metadata.keys, metadata.values, strict=True)
-                    if isinstance(k, ast.Constant) and k.value == "name"
+                    if isinstance(k, ast.Constant)
+                    and k.value == "name"
                     and isinstance(v, ast.Constant)
                 ),
                 None,

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from sir_format.metadata import FieldInfo, model_info
 from sir_format.models import (
+    CAMICU,
     NEMS,
     PIM3,
     SAPS3,
@@ -26,7 +27,6 @@ from sir_format.models import (
     Begransning,
     Behandlingsstrategi,
     BehandlingsstrategiVal,
-    CAMICU,
     DagligSOFA,
     DagligVikt,
     Donationsvilja,
@@ -59,7 +59,6 @@ from sir_format.testing._values import model_values, number_values, values
 __all__ = ["MODULES", "Applicability", "applies", "build_module", "link_actions"]
 
 T = TypeVar("T")
-H = TypeVar("H", bound=Hashable)
 
 _ICU = frozenset(v for v in Vardtyp if v is not Vardtyp.IMA)
 _DEATH_PROTOCOL = frozenset({Vardtyp.IVA, Vardtyp.TIVA, Vardtyp.BIVA})
@@ -321,7 +320,9 @@ def _vikt_och_langd(draw: st.DrawFn, stay: Stay) -> ViktOchLangd:
     m: ViktOchLangd = draw(model_values(ViktOchLangd, _omit("daglig_vikt")))
     days = draw(st.lists(st.sampled_from(stay.dates), max_size=_MAX_ROWS, unique=True))
     weights = [draw(values(_field(DagligVikt, "vikt"))) for _ in days]
-    m.daglig_vikt = [DagligVikt(datum=d, vikt=w) for d, w in zip(sorted(days), weights, strict=True)]
+    m.daglig_vikt = [
+        DagligVikt(datum=d, vikt=w) for d, w in zip(sorted(days), weights, strict=True)
+    ]
     singles = (m.langd, m.vikt_fore_insjuknande, m.vikt_vid_ankomst, m.vikt_vid_utskrivning)
     if not m.daglig_vikt and all(v is None for v in singles):  # not empty (SIR-R109)
         m.langd = draw(values(_field(ViktOchLangd, "langd")))

@@ -31,10 +31,15 @@ Sunday of March and October), which is either missing or ambiguous as a local ti
 
 Not guaranteed:
 
-- SIR-R052 and R071 (known ICD-10-SE and KVÅ codes): codes come from short lists of real codes
-  (:mod:`sir_format.testing._codes`), which are only as good as the validator's reference lists;
 - SIR-R041 and R200-R207: they depend on a unit declaration, which these strategies do not
   produce; modules are present or absent at random wherever they apply.
+- SIR-R052 and R071 (known ICD-10-SE and KVÅ codes) hold only as far as the reference lists
+  go: codes come from short lists of real codes (:mod:`sir_format.testing._codes`), which the
+  tests check against the bundled lists of :mod:`sir_format.validation.reference`; other lists
+  may disagree.
+
+Reports hold at most a few episodes and short lists: large files are not Hypothesis's job.
+Arguments are checked when the strategy is created (``ValueError``), not when it is drawn.
 
 Shrinking keeps all of this: identifiers come from positions, times from ordered offsets, and
 every fix-up is a function of the values drawn.
@@ -188,6 +193,18 @@ class _Person:
 Era = tuple[datetime, datetime]
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What the report level decides for one episode."""
+
+    index: int
+    person: _Person
+    start: datetime
+    end: datetime
+    vardtyp: Vardtyp
+    died: bool
+
+
 def _eras(kind: tuple[Vardtyp, ...], max_episodes: int) -> list[Era]:
     """Time windows for a file in which every person's episodes fit."""
     eras = [_IMA_ERA] if kind == (Vardtyp.IMA,) else list(_ICU_ERAS)
@@ -265,7 +282,7 @@ def _coherent_report(
         # Only a person's last episode may end in death.
         died = last_of[person] == i and draw(st.integers(0, 3)) == 3
         vardtyp = draw(st.sampled_from(kind))
-        rows.append(draw(_episode(i, people[person], start, end, vardtyp, died)))
+        rows.append(draw(_episode(_Plan(i, people[person], start, end, vardtyp, died))))
 
     huvud: Huvud = draw(model_values(Huvud, frozenset({"skapad"})))
     organisation = draw(
@@ -293,9 +310,8 @@ def _before(draw: st.DrawFn, start: datetime, most: int) -> datetime:
 
 
 @st.composite
-def _grunddata(
-    draw: st.DrawFn, person: _Person, start: datetime, end: datetime, vardtyp: Vardtyp, died: bool
-) -> Grunddata:
+def _grunddata(draw: st.DrawFn, plan: _Plan) -> Grunddata:
+    person, start, end, vardtyp = plan.person, plan.start, plan.end, plan.vardtyp
     g: Grunddata = draw(model_values(Grunddata, _SET_BY_PLAN))
     g.personnummertyp, g.personnummer = person.kind, person.number
     g.kon, g.fodelsedatum = person.kon, person.birth
@@ -316,7 +332,7 @@ def _grunddata(
     operated = g.opereradstatus not in (None, Opereradstatus.EJ_OPERERAD)
     if operated and draw(st.booleans()):  # SIR-R025
         g.pre_opererad_tidpunkt = _before(draw, start, _MAX_OPERATION_BEFORE)
-    if died:  # SIR-R040
+    if plan.died:  # SIR-R040
         g.vardresultat = Vardresultat.AVLIDEN
         g.utskriven_till = UtskrivenTill.EJ_TILLAMPBART
         if g.utskrivningsorsak is not None:
@@ -329,18 +345,10 @@ def _grunddata(
 
 
 @st.composite
-def _episode(
-    draw: st.DrawFn,
-    index: int,
-    person: _Person,
-    start: datetime,
-    end: datetime,
-    vardtyp: Vardtyp,
-    died: bool,
-) -> Vardtillfalle:
-    grunddata = draw(_grunddata(person, start, end, vardtyp, died))
+def _episode(draw: st.DrawFn, plan: _Plan) -> Vardtillfalle:
+    grunddata = draw(_grunddata(plan))
     operated = grunddata.opereradstatus not in (None, Opereradstatus.EJ_OPERERAD)
-    stay = Stay(vardtyp, start, end, person.birth, died, operated)
+    stay = Stay(plan.vardtyp, plan.start, plan.end, plan.person.birth, plan.died, operated)
     modules: dict[str, Any] = {}
     for wire_name in MODULES:
         if applies(wire_name, stay) and draw(st.booleans()):
@@ -351,7 +359,7 @@ def _episode(
         modules.get("Åtgärder"),
         modules.get("Komplikationer"),
         sedation="Sederingsmål" in modules,
-        first_day=start.date(),
+        first_day=plan.start.date(),
     )
     if actions is not None:
         modules["Åtgärder"] = actions
@@ -359,7 +367,7 @@ def _episode(
         st.lists(st.sampled_from(DIAGNOSIS_CODES), min_size=1, max_size=1 + LIST_CAP, unique=True)
     )
     return Vardtillfalle(
-        lokalt_id=f"VT-{index + 1}" if draw(st.booleans()) else None,  # unique (SIR-R062)
+        lokalt_id=f"VT-{plan.index + 1}" if draw(st.booleans()) else None,  # unique (SIR-R062)
         grunddata=grunddata,
         diagnoser=Diagnoser(huvudsaklig_ivadiagnos=codes[0], ovrig_diagnos=codes[1:]),
         **{_V.by_wire[name].py_name: value for name, value in modules.items()},
