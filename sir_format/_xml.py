@@ -238,6 +238,7 @@ def _validate_fragment(element: etree._Element) -> None:
 # --------------------------------------------------------------------------- binding
 
 _Binder = Callable[[etree._Element], Any]
+_XSD_SPACE = re.compile("[ \t\n\r]+")  # XSD whitespace: no other Unicode spaces
 
 
 def _leaf_converter(f: FieldInfo) -> Callable[[str], Any]:
@@ -265,7 +266,7 @@ def _leaf_converter(f: FieldInfo) -> Callable[[str], Any]:
 
         return number_or_unknown
     if f.white_space == "collapse":
-        return lambda text: " ".join(text.split())
+        return lambda text: _XSD_SPACE.sub(" ", text).strip(" ")
     if f.white_space == "replace":
         return lambda text: re.sub(r"[\t\n\r]", " ", text)
     return str

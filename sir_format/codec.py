@@ -161,7 +161,7 @@ class Codec:
                 f"cannot tell the format from {file.name!r}: use .xml or .json, or pass format="
             )
         data = self.dumps(report, chosen)
-        _write_atomically(file, data)
+        write_atomically(file, data)
 
     async def load_async(self, path: PathLike, *, format: Format | None = None) -> SIRData:
         """:meth:`load` in a worker thread."""
@@ -211,12 +211,24 @@ class ReportStream:
             yield _xml.bind(element, Vardtillfalle)
 
 
-def _write_atomically(file: Path, data: bytes) -> None:
+def write_atomically(file: Path, data: bytes) -> None:
+    """Write ``data`` to ``file`` via a temporary file and a rename.
+
+    A failure leaves no partial file and any existing file unchanged. A new file gets the
+    usual permissions (``0o666`` less the umask); an existing file keeps its mode.
+    """
+    try:
+        mode = file.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     directory = file.parent if str(file.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, mode)
         os.replace(tmp, file)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -114,3 +114,18 @@ def test_streaming_reports_errors_with_lines(tmp_path: Path) -> None:
     path.write_text(text.replace("SIRDataVer52", "Rapport"), encoding="utf-8")
     with pytest.raises(sir_format.SchemaVersionError):
         sir_format.open_stream(path)
+
+
+def test_saved_files_get_normal_permissions(tmp_path: Path) -> None:
+    import os
+
+    report = sir_format.load(FIXTURES / "file_b_ima.xml")
+    umask = os.umask(0o022)
+    try:
+        sir_format.save(report, tmp_path / "new.xml")
+        assert (tmp_path / "new.xml").stat().st_mode & 0o777 == 0o644
+        (tmp_path / "new.xml").chmod(0o600)
+        sir_format.save(report, tmp_path / "new.xml")
+        assert (tmp_path / "new.xml").stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(umask)

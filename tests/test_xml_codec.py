@@ -198,3 +198,12 @@ def test_decimal_written_without_exponent() -> None:
     assert vikt is not None
     vikt.vikt_vid_ankomst = Decimal("1E+2")
     assert b"<ViktVidAnkomst>100</ViktVidAnkomst>" in sir_format.to_xml(report)
+
+
+def test_only_xsd_whitespace_is_collapsed() -> None:
+    """A no-break space is text, not whitespace, in XSD; XML and JSON agree on it."""
+    name = "IMA\u00a0Medicin  Exempelsjukhuset"
+    data = _ima_text().replace("IMA Medicin Exempelsjukhuset", name)
+    report = sir_format.from_xml(data)
+    assert report.huvud.avdelningsnamn == "IMA\u00a0Medicin Exempelsjukhuset"
+    assert sir_format.from_json(sir_format.to_json(report)) == report
