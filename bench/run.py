@@ -16,6 +16,7 @@ every contender alike. Streaming memory is measured in a fresh subprocess (``ben
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gc
 import json
 import os
@@ -72,6 +73,23 @@ class Contender:
     @property
     def median(self) -> float:
         return statistics.median(self.times)
+
+
+def keep_heap_warm() -> bool:
+    """Stop glibc from handing freed memory back to the system (Linux only).
+
+    Whether a contender finds freed memory still mapped (fast) or must fault fresh pages in
+    (slow: up to 2× for an lxml parse on a small VM) otherwise depends on what ran just before
+    it. With trimming and mmap'ed chunks turned off, the C heap stays warm for every contender,
+    which gives the C floors their best case (Python objects still live in pymalloc's arenas).
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False
+    m_trim_threshold, m_mmap_max = -1, -4
+    return bool(mallopt(m_trim_threshold, 2**31 - 1)) and bool(mallopt(m_mmap_max, 0))
 
 
 def _time_once(contender: Contender, gc_on: bool) -> None:
@@ -459,6 +477,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc_on = args.gc == "on"
 
     info = machine()
+    info["c_heap"] = "kept warm (no trimming, no mmap)" if keep_heap_warm() else "default"
     validate = find_validate()
     print(f"# sir-format benchmarks ({time.strftime('%Y-%m-%d %H:%M')})\n", flush=True)
     results: list[SizeResult] = []
