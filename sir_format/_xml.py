@@ -30,6 +30,7 @@ from typing import IO, Any, TypeVar, cast
 from lxml import etree
 
 from sir_format._paths import Location, Step, logical_path
+from sir_format._privacy import identity_types, mask_identity
 from sir_format.errors import (
     InputTooLargeError,
     ParseError,
@@ -180,9 +181,18 @@ def location_of(element: etree._Element) -> Location:
     return tuple(reversed(steps))
 
 
-def _is_repeated(parent: etree._Element, tag: str) -> bool:
+def _field_of(element: etree._Element) -> FieldInfo | None:
+    """The metadata of an element in a report tree, or None outside the model."""
+    parent = element.getparent()
+    if parent is None or not isinstance(element.tag, str):
+        return None
+    cls = _model_at(parent)
+    return model_info(cls).by_wire.get(element.tag) if cls is not None else None
+
+
+def _model_at(element: etree._Element) -> type | None:
     chain: list[str] = []
-    node: etree._Element | None = parent
+    node: etree._Element | None = element
     while node is not None:
         chain.append(node.tag if isinstance(node.tag, str) else "?")
         node = node.getparent()
@@ -190,9 +200,14 @@ def _is_repeated(parent: etree._Element, tag: str) -> bool:
     for name in reversed(chain[:-1]):
         field_info = model_info(cls).by_wire.get(name)
         if field_info is None or field_info.kind is not Kind.COMPLEX:
-            return False
+            return None
         cls = field_info.python_type
-    field_info = model_info(cls).by_wire.get(tag)
+    return cls
+
+
+def _is_repeated(parent: etree._Element, tag: str) -> bool:
+    cls = _model_at(parent)
+    field_info = model_info(cls).by_wire.get(tag) if cls is not None else None
     return bool(field_info and field_info.is_list)
 
 
@@ -205,6 +220,9 @@ def _schema_error(schema: etree.XMLSchema, element: etree._Element) -> ParseErro
         if found is not None:
             target = found
     line = error.line if error is not None and error.line else _line(target)
+    field_info = _field_of(target)
+    if field_info is not None and field_info.xsd_type in identity_types() and target.text:
+        message = message.replace(target.text.strip(), mask_identity(target.text.strip()))
     return ParseError(
         f"invalid against the schema: {message}",
         path=logical_path(location_of(target)) or None,

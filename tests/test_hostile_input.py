@@ -178,3 +178,11 @@ def test_json_huge_numbers_are_refused() -> None:
 def test_json_unknown_key_is_refused() -> None:
     with pytest.raises(ParseError):
         sir_format.from_json(IMA_JSON.replace('"Kön": "Kvinna"', '"Kön": "Kvinna", "Hemligt": 1'))
+
+
+def test_identity_numbers_are_masked_in_parse_errors() -> None:
+    doc = IMA_XML.replace("194809224464", "1948092244641234567890")
+    with pytest.raises(ParseError) as info:
+        sir_format.from_xml(doc)
+    assert "1948092244641234567890" not in str(info.value)
+    assert "19********************" in str(info.value)

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sir_format._paths import Location, json_pointer, logical_path, xpath
+from sir_format._privacy import mask_identity
 
 if TYPE_CHECKING:
     from sir_format.models import Huvud, Vardtillfalle
@@ -81,9 +82,7 @@ class Identity:
 
     def masked(self) -> str:
         """Keep the birth date part, hide the rest: ``19571106****``."""
-        v = self.value
-        keep = 8 if len(v) == 12 and v.isdigit() else min(2, len(v))
-        return v[:keep] + "*" * (len(v) - keep)
+        return mask_identity(self.value)
 
     def __str__(self) -> str:
         return self.masked()

@@ -17,8 +17,9 @@ from lxml import etree
 
 from sir_format import _xml
 from sir_format._paths import Location, Step
+from sir_format._privacy import identity_types
 from sir_format.metadata import FieldInfo, Kind, model_info
-from sir_format.models import Grunddata, Huvud, SIRData
+from sir_format.models import Huvud, SIRData
 from sir_format.validation._core import Finding, Identity, Severity, Text
 
 __all__ = ["check_fragment", "display_name", "relative_location"]
@@ -31,8 +32,6 @@ _FORMATVERSION = (
     model_info(Huvud).by_py["formatversion"].wire_name,
 )
 
-_IDENTITY_TYPES = frozenset({model_info(Grunddata).by_py["personnummer"].xsd_type})
-"""Types whose values are personal identity numbers: masked in messages and raw text."""
 
 _VALUE = re.compile(r"The value '(.*?)' ")
 _QUOTED_VALUE = re.compile(r"^'(.*)' is not a valid value")
@@ -200,7 +199,7 @@ def check_fragment(
 
 def _is_identity(location: Location, top_cls: type) -> bool:
     info = _field_of([name for name, _ in location], top_cls)
-    return info is not None and info.xsd_type in _IDENTITY_TYPES
+    return info is not None and info.xsd_type in identity_types()
 
 
 def _is_suppressed(location: Location, suppressed: Sequence[Location]) -> bool:
