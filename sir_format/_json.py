@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import gc
 import json
 import re
 import threading
@@ -43,6 +42,7 @@ from typing import Annotated, Any, Union
 
 import msgspec
 
+from sir_format._gc import gc_paused
 from sir_format._paths import Location, logical_path
 from sir_format.errors import ParseError, SerializeError
 from sir_format.metadata import FieldInfo, Kind, ModelInfo, all_models, model_info
@@ -881,17 +881,12 @@ class JsonCodec:
     def decode(self, data: bytes | str) -> SIRData:
         """Parse a JSON report (bytes or text, BOM tolerated) into the model."""
         raw = _as_bytes(data)
-        paused = gc.isenabled()
-        gc.disable()
-        try:
+        with gc_paused():
             try:
                 return self._decode_fast(raw)
             except (_Rejected, *_FAST_ERRORS):
                 pass
             return self._decode_careful(raw)
-        finally:
-            if paused:
-                gc.enable()
 
     def _decode_fast(self, raw: bytes, *, keys_checked: bool = False) -> SIRData:
         root = self._decoder.decode(raw)
@@ -951,9 +946,7 @@ class JsonCodec:
         """Write ``report`` as UTF-8 JSON without BOM, keys in schema order, deterministic."""
         if not isinstance(report, SIRData):
             raise SerializeError(f"expected a SIRData report, got {type(report).__name__}")
-        paused = gc.isenabled()
-        gc.disable()
-        try:
+        with gc_paused():
             try:
                 root: Any = msgspec.convert(report, self._out_type, from_attributes=True)
             except msgspec.ValidationError as exc:
@@ -967,7 +960,4 @@ class JsonCodec:
             out = self._encoder.encode(root)
             if _FRACTION.search(out):  # microseconds are written as ".ffffff" (or text is)
                 _raise_at(root, _is_datetime, _output_problem_of_time)
-        finally:
-            if paused:
-                gc.enable()
         return msgspec.json.format(out, indent=2) if pretty else out

@@ -29,6 +29,7 @@ from typing import IO, Any, TypeVar, cast
 
 from lxml import etree
 
+from sir_format._gc import gc_paused
 from sir_format._paths import Location, Step, logical_path
 from sir_format._privacy import identity_types, mask_identity
 from sir_format.errors import (
@@ -409,14 +410,15 @@ def read_xml(data: bytes | str, limits: Limits | None = None) -> SIRData:
         _no_text(element.tail, root)
     header_el = children[0]
     _validate_fragment(header_el)
-    header: Any = bind(header_el, header_field.python_type)
-    episodes: list[Any] = []
-    for element in episodes_el:
-        if element.tag != episode_field.wire_name:
-            raise _unexpected(element)
-        _validate_fragment(element)
-        episodes.append(bind(element, episode_field.python_type))
-    return SIRData(huvud=header, vardtillfalle=episodes)
+    with gc_paused():
+        header: Any = bind(header_el, header_field.python_type)
+        episodes: list[Any] = []
+        for element in episodes_el:
+            if element.tag != episode_field.wire_name:
+                raise _unexpected(element)
+            _validate_fragment(element)
+            episodes.append(bind(element, episode_field.python_type))
+        return SIRData(huvud=header, vardtillfalle=episodes)
 
 
 def iter_episode_elements(
@@ -528,10 +530,13 @@ def _format_datetime(value: Any) -> str:
 
 
 def _enum_formatter(enum_type: type[enum.Enum]) -> _Formatter:
+    tokens = {member: str(member.value).translate(_ESCAPES) for member in enum_type}
+
     def format_enum(value: Any) -> str:
-        if type(value) is not enum_type:
-            raise TypeError(f"expected {enum_type.__name__}, got {type(value).__name__}")
-        return str(value.value).translate(_ESCAPES)
+        try:
+            return tokens[value]
+        except (KeyError, TypeError):
+            raise TypeError(f"expected {enum_type.__name__}, got {type(value).__name__}") from None
 
     return format_enum
 
@@ -637,7 +642,8 @@ def write_xml(report: SIRData) -> bytes:
         raise SerializeError(f"expected a SIRData report, got {type(report).__name__}")
     out = ['<?xml version="1.0" encoding="UTF-8"?>\n', f"<{ROOT_ELEMENT}>\n"]
     try:
-        _writer(SIRData)(report, out, "")
+        with gc_paused():
+            _writer(SIRData)(report, out, "")
     except _Located as located:
         raise SerializeError(
             f"cannot write value: {located.cause}", path=logical_path(located.location)

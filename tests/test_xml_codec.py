@@ -207,3 +207,14 @@ def test_only_xsd_whitespace_is_collapsed() -> None:
     report = sir_format.from_xml(data)
     assert report.huvud.avdelningsnamn == "IMA\u00a0Medicin Exempelsjukhuset"
     assert sir_format.from_json(sir_format.to_json(report)) == report
+
+
+def test_writer_rejects_a_member_of_another_enumeration() -> None:
+    report = sir_format.from_xml(_ima_text())
+    report.vardtillfalle[0].grunddata.kon = JaNej.JA  # type: ignore[assignment]
+    with pytest.raises(SerializeError, match="expected Kon, got JaNej") as info:
+        sir_format.to_xml(report)
+    assert info.value.path == "Vårdtillfälle[1]/Grunddata/Kön"
+    report.vardtillfalle[0].grunddata.kon = "Man"  # type: ignore[assignment]
+    with pytest.raises(SerializeError, match="expected Kon, got str"):
+        sir_format.to_xml(report)

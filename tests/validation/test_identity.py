@@ -7,24 +7,10 @@ from datetime import date
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rulekit import number
 
 from sir_format.validation import identity as ident
 from sir_format.validation._core import Text
-
-
-def luhn_check(payload9: str) -> str:
-    """Check digit over 9 digits, computed independently of stdnum (weights 2,1,2,…)."""
-    total = 0
-    for i, ch in enumerate(payload9):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return str((10 - total % 10) % 10)
-
-
-def number(ymd: str, serial: str = "913") -> str:
-    """A 12-digit number ``ymd + serial + check`` with a correct Luhn check digit."""
-    first11 = ymd + serial
-    return first11 + luhn_check(first11[2:])
 
 
 def wrong_check(value: str) -> str:

@@ -5,64 +5,27 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
+from rulekit import FILE_A, FILE_B, episode, episode_findings, one
 
-from sir_format import from_xml
 from sir_format.models import (
     Atgard,
     Atgarder,
     JaNej,
     Komplikation,
     Komplikationer,
+    SIRData,
     SKKod,
     Vardtillfalle,
     Vardtyp,
 )
 from sir_format.unit import UnitDeclaration, example_path
-from sir_format.validation._core import (
-    EpisodeContext,
-    Finding,
-    Severity,
-    registered_episode_rules,
-)
-from sir_format.validation.catalog import get_rule
+from sir_format.validation._core import Severity
 from sir_format.validation.reference import kva
 from sir_format.validation.rules import actions as rules_module
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-FILE_A = from_xml((FIXTURES / "file_a_iva.xml").read_bytes())  # IVA, start 2024-11-03
-FILE_B = from_xml((FIXTURES / "file_b_ima.xml").read_bytes())  # IMA, start 2025-05-12
 CODES = [f"SIR-R07{n}" for n in range(8)]
-
-
-def episode_a() -> Vardtillfalle:
-    return copy.deepcopy(FILE_A.vardtillfalle[0])
-
-
-def run(code: str, ep: Vardtillfalle, unit: UnitDeclaration | None = None) -> list[Finding]:
-    """Run the episode rules of ``code``; findings carry catalog severities, checked messages."""
-    functions = [fn for c, fn in registered_episode_rules() if c == code]
-    assert functions, f"no rule registered for {code}"
-    rule = get_rule(code)
-    ctx = EpisodeContext(ep, 0, FILE_A.huvud, unit)
-    out = []
-    for fn in functions:
-        for hit in fn(ctx):
-            finding = Finding(
-                code, hit.severity or rule.severity, hit.params, hit.location, variant=hit.variant
-            )
-            for lang in ("sv", "en"):
-                assert "{" not in finding.message(lang), finding.message(lang)
-            out.append(finding)
-    return out
-
-
-def one(code: str, ep: Vardtillfalle, unit: UnitDeclaration | None = None) -> Finding:
-    found = run(code, ep, unit)
-    assert len(found) == 1, found
-    return found[0]
 
 
 def complications(ep: Vardtillfalle, *rows: Komplikation) -> Vardtillfalle:
@@ -83,9 +46,8 @@ def registered_codes() -> Iterator[None]:
 
 @pytest.mark.parametrize("code", CODES)
 @pytest.mark.parametrize("report", [FILE_A, FILE_B], ids=["A", "B"])
-def test_dictionary_examples_are_clean(code: str, report: object) -> None:
-    ep = copy.deepcopy(report.vardtillfalle[0])  # type: ignore[attr-defined]
-    assert run(code, ep) == []
+def test_dictionary_examples_are_clean(code: str, report: SIRData) -> None:
+    assert episode_findings(code, episode(report)) == []
 
 
 # -- SIR-R070 ------------------------------------------------------------------------------
@@ -94,7 +56,7 @@ DRAIN = Komplikation(kod=SKKod.SK_062, datum=date(2024, 11, 4), thoraxdranage_in
 
 
 def test_r070_drain_without_gaa10() -> None:
-    ep = complications(episode_a(), copy.deepcopy(DRAIN))
+    ep = complications(episode(), copy.deepcopy(DRAIN))
     f = one("SIR-R070", ep)
     assert f.severity is Severity.ERROR
     assert f.path == "Komplikationer/Komplikation[1]/ThoraxdränageInlagt"
@@ -102,29 +64,29 @@ def test_r070_drain_without_gaa10() -> None:
 
 
 def test_r070_gaa10_before_the_complication_does_not_count() -> None:
-    ep = complications(episode_a(), copy.deepcopy(DRAIN))
+    ep = complications(episode(), copy.deepcopy(DRAIN))
     actions(ep, Atgard(kod="GAA10", datum=date(2024, 11, 3)))
-    assert len(run("SIR-R070", ep)) == 1
+    assert len(episode_findings("SIR-R070", ep)) == 1
 
 
 @pytest.mark.parametrize("day", [date(2024, 11, 4), date(2024, 11, 5)])
 def test_r070_near_miss_gaa10_on_or_after(day: date) -> None:
-    ep = complications(episode_a(), copy.deepcopy(DRAIN))
+    ep = complications(episode(), copy.deepcopy(DRAIN))
     actions(ep, Atgard(kod="DG021", datum=date(2024, 11, 3)), Atgard(kod="GAA10", datum=day))
-    assert run("SIR-R070", ep) == []
+    assert episode_findings("SIR-R070", ep) == []
 
 
 def test_r070_near_miss_no_drain_inserted() -> None:
     row = copy.deepcopy(DRAIN)
     row.thoraxdranage_inlagt = JaNej.NEJ
-    assert run("SIR-R070", complications(episode_a(), row)) == []
+    assert episode_findings("SIR-R070", complications(episode(), row)) == []
 
 
 # -- SIR-R071 / SIR-R072 -----------------------------------------------------------------
 
 
 def test_r071_unknown_code() -> None:
-    ep = actions(episode_a(), Atgard(kod="DG021", datum=date(2024, 11, 3)))
+    ep = actions(episode(), Atgard(kod="DG021", datum=date(2024, 11, 3)))
     ep.atgarder.atgard.append(Atgard(kod="QX123", datum=date(2024, 11, 4)))  # type: ignore[union-attr]
     f = one("SIR-R071", ep)
     assert f.severity is Severity.WARNING
@@ -133,10 +95,10 @@ def test_r071_unknown_code() -> None:
 
 
 def test_r071_code_used_before_it_existed() -> None:
-    ep = actions(episode_a(), Atgard(kod="DV100", datum=date(2020, 12, 31)))
+    ep = actions(episode(), Atgard(kod="DV100", datum=date(2020, 12, 31)))
     assert one("SIR-R071", ep).params == {"c": "DV100"}
-    ep = actions(episode_a(), Atgard(kod="DV100", datum=date(2021, 1, 1)))
-    assert run("SIR-R071", ep) == []
+    ep = actions(episode(), Atgard(kod="DV100", datum=date(2021, 1, 1)))
+    assert episode_findings("SIR-R071", ep) == []
 
 
 def test_r071_declared_actions_count_as_known() -> None:
@@ -150,19 +112,19 @@ def test_r071_declared_actions_count_as_known() -> None:
         modules=base.modules,
         actions=base.actions | {"QX123"},
     )
-    ep = actions(episode_a(), Atgard(kod="QX123", datum=date(2024, 11, 4)))
-    assert len(run("SIR-R071", ep)) == 1
-    assert run("SIR-R071", ep, unit) == []
+    ep = actions(episode(), Atgard(kod="QX123", datum=date(2024, 11, 4)))
+    assert len(episode_findings("SIR-R071", ep)) == 1
+    assert episode_findings("SIR-R071", ep, unit) == []
 
 
 @pytest.mark.usefixtures("registered_codes")
 def test_r071_registered_codes_count_as_known() -> None:
-    ep = actions(episode_a(), Atgard(kod="QX123", datum=date(2024, 11, 4)))
+    ep = actions(episode(), Atgard(kod="QX123", datum=date(2024, 11, 4)))
     kva.register_kva_codes(["QX123"])
     assert "QX123" in kva.known_kva_codes()
-    assert run("SIR-R071", ep) == []
+    assert episode_findings("SIR-R071", ep) == []
     kva.register_kva_codes([kva.KVACode("QX123", valid_from=date(2025, 1, 1))])
-    assert len(run("SIR-R071", ep)) == 1
+    assert len(episode_findings("SIR-R071", ep)) == 1
     kva.clear_registered_kva_codes()
     assert "QX123" not in kva.known_kva_codes()
 
@@ -176,13 +138,13 @@ def test_r071_registered_codes_count_as_known() -> None:
     ],
 )
 def test_r072_retired_code(code: str, day: date, retired: date, replacement: str) -> None:
-    ep = actions(episode_a(), Atgard(kod=code, datum=day))
+    ep = actions(episode(), Atgard(kod=code, datum=day))
     f = one("SIR-R072", ep)
     assert f.severity is Severity.ERROR
     assert f.path == "Åtgärder/Åtgärd[1]/Kod"
     assert f.params == {"c": code, "d": retired, "replacement": replacement}
     assert retired.isoformat() in f.message("en")
-    assert run("SIR-R071", ep) == []  # retired, but known: no double report
+    assert episode_findings("SIR-R071", ep) == []  # retired, but known: no double report
 
 
 @pytest.mark.parametrize(
@@ -190,16 +152,16 @@ def test_r072_retired_code(code: str, day: date, retired: date, replacement: str
     [("DV023", date(2020, 12, 31)), ("FXL10", date(2021, 12, 31)), ("ZX903", date(2016, 12, 31))],
 )
 def test_r072_near_miss_before_retirement(code: str, day: date) -> None:
-    ep = actions(episode_a(), Atgard(kod=code, datum=day))
-    assert run("SIR-R072", ep) == []
-    assert run("SIR-R071", ep) == []
+    ep = actions(episode(), Atgard(kod=code, datum=day))
+    assert episode_findings("SIR-R072", ep) == []
+    assert episode_findings("SIR-R071", ep) == []
 
 
 # -- SIR-R073 … SIR-R076 ------------------------------------------------------------------
 
 
 def test_r073_tiva_code_outside_tiva() -> None:
-    ep = complications(episode_a(), Komplikation(kod=SKKod.SK_432, datum=date(2024, 11, 4)))
+    ep = complications(episode(), Komplikation(kod=SKKod.SK_432, datum=date(2024, 11, 4)))
     f = one("SIR-R073", ep)
     assert f.severity is Severity.ERROR
     assert f.path == "Komplikationer/Komplikation[1]/Kod"
@@ -207,14 +169,14 @@ def test_r073_tiva_code_outside_tiva() -> None:
 
 
 def test_r073_near_miss_in_tiva() -> None:
-    ep = complications(episode_a(), Komplikation(kod=SKKod.SK_432, datum=date(2024, 11, 4)))
+    ep = complications(episode(), Komplikation(kod=SKKod.SK_432, datum=date(2024, 11, 4)))
     ep.grunddata.vardtyp = Vardtyp.TIVA
-    assert run("SIR-R073", ep) == []
+    assert episode_findings("SIR-R073", ep) == []
 
 
 def test_r074_sk000_combined() -> None:
     ep = complications(
-        episode_a(),
+        episode(),
         Komplikation(kod=SKKod.SK_010, datum=date(2024, 11, 4)),
         Komplikation(kod=SKKod.SK_000),
     )
@@ -226,11 +188,11 @@ def test_r074_sk000_combined() -> None:
 
 def test_r074_near_miss_other_codes_together() -> None:
     ep = complications(
-        episode_a(),
+        episode(),
         Komplikation(kod=SKKod.SK_010, datum=date(2024, 11, 4)),
         Komplikation(kod=SKKod.SK_020, datum=date(2024, 11, 5)),
     )
-    assert run("SIR-R074", ep) == []
+    assert episode_findings("SIR-R074", ep) == []
 
 
 @pytest.mark.parametrize(
@@ -248,7 +210,7 @@ def test_r074_near_miss_other_codes_together() -> None:
     ],
 )
 def test_r075_field_missing_or_not_allowed(row: Komplikation, field: str) -> None:
-    f = one("SIR-R075", complications(episode_a(), row))
+    f = one("SIR-R075", complications(episode(), row))
     assert f.severity is Severity.ERROR
     assert f.path == f"Komplikationer/Komplikation[1]/{field}"
     assert f.params == {"sk": row.kod.value, "field": field}
@@ -256,16 +218,16 @@ def test_r075_field_missing_or_not_allowed(row: Komplikation, field: str) -> Non
 
 def test_r075_near_miss() -> None:
     ep = complications(
-        episode_a(),
+        episode(),
         Komplikation(kod=SKKod.SK_061, datum=date(2024, 11, 4), thoraxdranage_inlagt=JaNej.NEJ),
         Komplikation(kod=SKKod.SK_010, datum=date(2024, 11, 4), klockslag="10:00"),
     )
-    assert run("SIR-R075", ep) == []
+    assert episode_findings("SIR-R075", ep) == []
 
 
 def test_r076_repeated_complication() -> None:
     ep = complications(
-        episode_a(),
+        episode(),
         Komplikation(kod=SKKod.SK_010, datum=date(2024, 11, 4)),
         Komplikation(kod=SKKod.SK_020, datum=date(2024, 11, 4)),
         Komplikation(kod=SKKod.SK_010, datum=date(2024, 11, 5)),
@@ -275,7 +237,7 @@ def test_r076_repeated_complication() -> None:
     assert f.path == "Komplikationer/Komplikation[3]/Kod"
     assert f.params == {"sk": "SK-010"}
     ep.komplikationer.komplikation.pop()  # type: ignore[union-attr]
-    assert run("SIR-R076", ep) == []
+    assert episode_findings("SIR-R076", ep) == []
 
 
 # -- SIR-R077 ------------------------------------------------------------------------------
@@ -285,7 +247,7 @@ def test_r076_repeated_complication() -> None:
 def test_r077_action_twice(clock: str | None) -> None:
     day = date(2024, 11, 3)
     ep = actions(
-        episode_a(),
+        episode(),
         Atgard(kod="DG021", datum=day, klockslag=clock),
         Atgard(kod="DG023", datum=day, klockslag=clock),
         Atgard(kod="DG021", datum=day, klockslag=clock),
@@ -299,12 +261,12 @@ def test_r077_action_twice(clock: str | None) -> None:
 def test_r077_near_miss_other_time() -> None:
     day = date(2024, 11, 3)
     ep = actions(
-        episode_a(),
+        episode(),
         Atgard(kod="DG021", datum=day, klockslag="17:10"),
         Atgard(kod="DG021", datum=day, klockslag="22:00"),
         Atgard(kod="DG021", datum=date(2024, 11, 4), klockslag="17:10"),
     )
-    assert run("SIR-R077", ep) == []
+    assert episode_findings("SIR-R077", ep) == []
 
 
 def test_module_constants() -> None:
@@ -318,6 +280,6 @@ def test_module_constants() -> None:
 
 
 def test_empty_actions_module_is_fine() -> None:
-    ep = actions(episode_a())
+    ep = actions(episode())
     for code in CODES:
-        assert run(code, ep) == []
+        assert episode_findings(code, ep) == []

@@ -2,107 +2,35 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
+from rulekit import FILE_A, FILE_B, file_a, file_b, g_at, higgins, hits, pim3, sedation_row
 
-from sir_format import from_xml
 from sir_format.metadata import model_info
 from sir_format.models import (
-    PIM3,
     Atgard,
     Atgarder,
     Avliden2024,
     Avlidna2020,
     Grunddata,
-    Higgins,
-    HigginsIntagningsorsak,
     JaNej,
-    JaNejOkant,
     MojligDonator,
     Omvardnad,
     Omvardnadsbedomning,
-    PIM3Ingrepp,
     Sederingsmal,
-    Sederingsregistrering,
     SIRData,
-    VardeOkant,
     Vardtyp,
 )
-from sir_format.validation._core import EpisodeContext, Hit, Severity, registered_episode_rules
-from sir_format.validation.catalog import get_rule, placeholders
+from sir_format.validation._core import Hit, Severity
+from sir_format.validation.catalog import get_rule
 from sir_format.validation.rules.applicability import M_ICU_FIELDS
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-FILE_A = from_xml((FIXTURES / "file_a_iva.xml").read_bytes())  # IVA, age 66, start 2024-11-03
-FILE_B = from_xml((FIXTURES / "file_b_ima.xml").read_bytes())  # IMA, age 76, start 2025-05-12
-UNKNOWN = VardeOkant.VARDE_OKANT
-
-
-def file_a() -> SIRData:
-    return copy.deepcopy(FILE_A)
-
-
-def file_b() -> SIRData:
-    return copy.deepcopy(FILE_B)
-
-
-def checked(code: str, found: list[Hit]) -> list[Hit]:
-    """Each hit supplies exactly the placeholders of its catalog message (both languages)."""
-    rule = get_rule(code)
-    for hit in found:
-        en = placeholders(rule.template("en", hit.variant))
-        assert set(hit.params) == en == placeholders(rule.template("sv", hit.variant)), hit
-        assert hit.severity is None or hit.severity in rule.severities
-    return found
-
-
-def hits(code: str, report: SIRData, index: int = 0) -> list[Hit]:
-    rules = [fn for c, fn in registered_episode_rules() if c == code]
-    assert rules, f"no episode rule registered for {code}"
-    ctx = EpisodeContext(report.vardtillfalle[index], index, report.huvud)
-    return checked(code, [hit for rule in rules for hit in rule(ctx)])
 
 
 def set_age(report: SIRData, age: int) -> None:
     g = report.vardtillfalle[0].grunddata
     start = g.inskrivningstid.date()
     g.fodelsedatum = start.replace(year=start.year - age)
-
-
-def pim3() -> PIM3:
-    return PIM3(
-        aterhamtning_efter_ingrepp=PIM3Ingrepp.NEJ,
-        ljusstela_pupiller=JaNejOkant.NEJ,
-        mekanisk_ventilation=JaNej.NEJ,
-        systoliskt_blodtryck=90,
-        basoverskott=UNKNOWN,
-        pa_o2=UNKNOWN,
-        fi_o2=UNKNOWN,
-    )
-
-
-def higgins() -> Higgins:
-    return Higgins(
-        intagningsorsak=HigginsIntagningsorsak.KLAFFKIRURGI,
-        akut_operation=JaNej.NEJ,
-        reoperation=JaNej.NEJ,
-        kreatinin_preoperativt=UNKNOWN,
-        nedsatt_vansterkammarfunktion=JaNejOkant.NEJ,
-        tidigare_karlkirurgi=JaNej.NEJ,
-        kol=JaNej.NEJ,
-        anemi=JaNejOkant.NEJ,
-        perfusionstid=UNKNOWN,
-        hjartfrekvens_vid_ankomst=UNKNOWN,
-        cvpvid_ankomst=UNKNOWN,
-        hjartindex_vid_ankomst=UNKNOWN,
-        pa_o2_vid_ankomst=UNKNOWN,
-        fi_o2_vid_ankomst=UNKNOWN,
-        bikarbonat_vid_ankomst=UNKNOWN,
-        iabpvid_ankomst=JaNej.NEJ,
-    )
 
 
 CODES = [f"SIR-R03{i}" for i in range(10)]
@@ -239,8 +167,7 @@ def test_r036_fires_for_each_missing_row_of_an_icu_episode() -> None:
     report.vardtillfalle[0].grunddata.vardtyp = Vardtyp.HIA
     expected = [name for name in M_ICU_FIELDS if name != "Utskrivningsorsak"]
     assert hits("SIR-R036", report) == [
-        Hit({"element": name, "v": "HIA"}, (("Grunddata", None), (name, None)))
-        for name in expected
+        Hit({"element": name, "v": "HIA"}, g_at(name)) for name in expected
     ]
 
 
@@ -254,15 +181,7 @@ def test_r036_near_miss_ima_may_omit_them() -> None:
 
 
 def sederingsmal() -> Sederingsmal:
-    return Sederingsmal(
-        sederingsregistrering=[
-            Sederingsregistrering(
-                tidpunkt=datetime(2024, 11, 4, 8, 0),
-                sederingsskala_anvand=JaNej.JA,
-                sederingsmal_ordinerat=JaNej.NEJ,
-            )
-        ]
-    )
+    return Sederingsmal(sederingsregistrering=[sedation_row(datetime(2024, 11, 4, 8, 0))])
 
 
 def test_r037_error_for_ima() -> None:

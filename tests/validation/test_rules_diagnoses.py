@@ -4,66 +4,22 @@ from __future__ import annotations
 
 import copy
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
+from rulekit import FILE_A, FILE_B, file_a, file_hits, hits
 
 import sir_format.validation.rules.diagnoses  # noqa: F401  (registers the rules)
-from sir_format import from_xml
 from sir_format.models import Personnummertyp, SIRData, Vardtillfalle
-from sir_format.validation._core import (
-    EpisodeContext,
-    Hit,
-    Severity,
-    registered_episode_rules,
-    registered_file_rules,
-)
-from sir_format.validation.catalog import get_rule, placeholders
+from sir_format.validation._core import Hit, Severity
+from sir_format.validation.catalog import get_rule
 from sir_format.validation.reference import icd10se as ref
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-FILE_A = from_xml((FIXTURES / "file_a_iva.xml").read_bytes())
-FILE_B = from_xml((FIXTURES / "file_b_ima.xml").read_bytes())
 MAIN = (("Diagnoser", None), ("HuvudsakligIVADiagnos", None))
-
-
-def file_a() -> SIRData:
-    return copy.deepcopy(FILE_A)
 
 
 def other_at(index: int) -> tuple[tuple[str, int | None], ...]:
     return (("Diagnoser", None), ("ÖvrigDiagnos", index))
-
-
-def checked(code: str, found: list[Hit]) -> list[Hit]:
-    """Each hit supplies exactly the placeholders of its catalog message (both languages)."""
-    rule = get_rule(code)
-    for hit in found:
-        en = placeholders(rule.template("en", hit.variant))
-        assert set(hit.params) == en == placeholders(rule.template("sv", hit.variant)), hit
-        assert hit.severity is None or hit.severity in rule.severities
-    return found
-
-
-def hits(code: str, report: SIRData, index: int = 0) -> list[Hit]:
-    rules = [fn for c, fn in registered_episode_rules() if c == code]
-    assert rules, f"no episode rule registered for {code}"
-    ctx = EpisodeContext(report.vardtillfalle[index], index, report.huvud)
-    return checked(code, [hit for rule in rules for hit in rule(ctx)])
-
-
-def file_hits(code: str, report: SIRData) -> list[Hit]:
-    factories = [factory for c, factory in registered_file_rules() if c == code]
-    assert factories, f"no file rule registered for {code}"
-    out: list[Hit] = []
-    for factory in factories:
-        rule = factory()
-        out.extend(rule.start(report.huvud, None))
-        for index, episode in enumerate(report.vardtillfalle):
-            out.extend(rule.visit(EpisodeContext(episode, index, report.huvud)))
-        out.extend(rule.finish())
-    return checked(code, out)
 
 
 @pytest.mark.parametrize("code", ["SIR-R050", "SIR-R051", "SIR-R052"])

@@ -5,11 +5,10 @@ from __future__ import annotations
 import copy
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from rulekit import FILE_A, FILE_B, file_a, g_at, hits, sedation_row
 
-from sir_format import from_xml
 from sir_format.models import (
     NEMS,
     Ankomstvag,
@@ -26,45 +25,16 @@ from sir_format.models import (
     Omvardnadsbedomning,
     Opereradstatus,
     Sederingsmal,
-    Sederingsregistrering,
     SIRData,
     SKKod,
     Vardtyp,
 )
-from sir_format.validation._core import EpisodeContext, Hit, Severity, registered_episode_rules
-from sir_format.validation.catalog import get_rule, placeholders
+from sir_format.validation._core import Hit, Severity
+from sir_format.validation.catalog import get_rule
 from sir_format.validation.rules import grunddata
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-FILE_A = from_xml((FIXTURES / "file_a_iva.xml").read_bytes())
-FILE_B = from_xml((FIXTURES / "file_b_ima.xml").read_bytes())
 START = datetime(2024, 11, 3, 16, 40)  # file A
 END = datetime(2024, 11, 6, 11, 20)
-
-
-def file_a() -> SIRData:
-    return copy.deepcopy(FILE_A)
-
-
-def checked(code: str, found: list[Hit]) -> list[Hit]:
-    """Each hit supplies exactly the placeholders of its catalog message (both languages)."""
-    rule = get_rule(code)
-    for hit in found:
-        en = placeholders(rule.template("en", hit.variant))
-        assert set(hit.params) == en == placeholders(rule.template("sv", hit.variant)), hit
-        assert hit.severity is None or hit.severity in rule.severities
-    return found
-
-
-def hits(code: str, report: SIRData, index: int = 0) -> list[Hit]:
-    rules = [fn for c, fn in registered_episode_rules() if c == code]
-    assert rules, f"no episode rule registered for {code}"
-    ctx = EpisodeContext(report.vardtillfalle[index], index, report.huvud)
-    return checked(code, [hit for rule in rules for hit in rule(ctx)])
-
-
-def g_at(name: str) -> tuple[tuple[str, int | None], ...]:
-    return (("Grunddata", None), (name, None))
 
 
 CODES = [f"SIR-R02{i}" for i in range(8)]
@@ -225,18 +195,7 @@ def test_r023_time_rows() -> None:
     early = START - timedelta(minutes=1)
     sofa.sofaregistrering[1].tidpunkt = early
     ep.sederingsmal = Sederingsmal(
-        sederingsregistrering=[
-            Sederingsregistrering(
-                tidpunkt=END,
-                sederingsskala_anvand=JaNej.JA,
-                sederingsmal_ordinerat=JaNej.NEJ,
-            ),
-            Sederingsregistrering(
-                tidpunkt=END + timedelta(minutes=1),
-                sederingsskala_anvand=JaNej.JA,
-                sederingsmal_ordinerat=JaNej.NEJ,
-            ),
-        ]
+        sederingsregistrering=[sedation_row(END), sedation_row(END + timedelta(minutes=1))]
     )
     ep.omvardnad = Omvardnad(omvardnadsbedomning=[Omvardnadsbedomning(tidpunkt=START, rass=0)])
     assert hits("SIR-R023", report) == [

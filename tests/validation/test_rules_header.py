@@ -4,50 +4,17 @@ from __future__ import annotations
 
 import copy
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
+from rulekit import FILE_A, FILE_B, file_a, file_hits
 
-from sir_format import from_xml
 from sir_format.models import SIRData
-from sir_format.validation._core import EpisodeContext, Hit, Severity, registered_file_rules
-from sir_format.validation.catalog import get_rule, placeholders
+from sir_format.validation._core import Hit, Severity
+from sir_format.validation.catalog import get_rule
 from sir_format.validation.rules import header
 
 REAL_NOW = header.now
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-FILE_A = from_xml((FIXTURES / "file_a_iva.xml").read_bytes())
-FILE_B = from_xml((FIXTURES / "file_b_ima.xml").read_bytes())
-
-
-def file_a() -> SIRData:
-    return copy.deepcopy(FILE_A)
-
-
-def checked(code: str, found: list[Hit]) -> list[Hit]:
-    """Each hit supplies exactly the placeholders of its catalog message (both languages)."""
-    rule = get_rule(code)
-    for hit in found:
-        en = placeholders(rule.template("en", hit.variant))
-        assert set(hit.params) == en == placeholders(rule.template("sv", hit.variant)), hit
-        assert hit.severity is None or hit.severity in rule.severities
-    return found
-
-
-def file_hits(code: str, report: SIRData) -> list[Hit]:
-    """Run every file rule registered under ``code`` over the report, as the validator does."""
-    factories = [factory for c, factory in registered_file_rules() if c == code]
-    assert factories, f"no file rule registered for {code}"
-    out: list[Hit] = []
-    for factory in factories:
-        rule = factory()
-        assert rule.code == code
-        out.extend(rule.start(report.huvud, None))
-        for index, episode in enumerate(report.vardtillfalle):
-            out.extend(rule.visit(EpisodeContext(episode, index, report.huvud)))
-        out.extend(rule.finish())
-    return checked(code, out)
 
 
 @pytest.fixture(autouse=True)

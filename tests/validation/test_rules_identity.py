@@ -2,66 +2,20 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
+from rulekit import FILE_A, FILE_B, file_a, g_at, hits, number
 
 import sir_format.validation.rules.identity  # noqa: F401  (registers the rules)
-from sir_format import from_xml
 from sir_format.models import Kon, Personnummertyp, SIRData
 from sir_format.validation import identity as ident
-from sir_format.validation._core import (
-    EpisodeContext,
-    Finding,
-    Hit,
-    Identity,
-    Severity,
-    registered_episode_rules,
-)
-from sir_format.validation.catalog import get_rule, placeholders
+from sir_format.validation._core import Finding, Hit, Identity, Severity
+from sir_format.validation.catalog import get_rule
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-FILE_A = from_xml((FIXTURES / "file_a_iva.xml").read_bytes())
-FILE_B = from_xml((FIXTURES / "file_b_ima.xml").read_bytes())
 PNR = FILE_A.vardtillfalle[0].grunddata.personnummer  # 195711069137, man, born 1957-11-06
-PERSONNUMMER = ("Grunddata", None), ("Personnummer", None)
-IDBEGREPP = ("Grunddata", None), ("Idbegrepp", None)
-
-
-def luhn_check(payload9: str) -> str:
-    total = 0
-    for i, ch in enumerate(payload9):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return str((10 - total % 10) % 10)
-
-
-def number(ymd: str, serial: str = "913") -> str:
-    return ymd + serial + luhn_check((ymd + serial)[2:])
-
-
-def file_a() -> SIRData:
-    return copy.deepcopy(FILE_A)
-
-
-def checked(code: str, found: list[Hit]) -> list[Hit]:
-    """Each hit supplies exactly the placeholders of its catalog message (both languages)."""
-    rule = get_rule(code)
-    for hit in found:
-        en = placeholders(rule.template("en", hit.variant))
-        assert set(hit.params) == en == placeholders(rule.template("sv", hit.variant)), hit
-        assert hit.severity is None or hit.severity in rule.severities
-    return found
-
-
-def hits(code: str, report: SIRData, index: int = 0) -> list[Hit]:
-    """Run every episode rule registered under ``code`` on one episode."""
-    rules = [fn for c, fn in registered_episode_rules() if c == code]
-    assert rules, f"no episode rule registered for {code}"
-    ctx = EpisodeContext(report.vardtillfalle[index], index, report.huvud)
-    return checked(code, [hit for rule in rules for hit in rule(ctx)])
+PERSONNUMMER = g_at("Personnummer")
+IDBEGREPP = g_at("Idbegrepp")
 
 
 def with_id(kind: Personnummertyp, value: str, idbegrepp: str | None = None) -> SIRData:
@@ -182,7 +136,7 @@ def test_r013_skips_numbers_without_a_date_and_reservnummer() -> None:
 # -- SIR-R014 -------------------------------------------------------------------------------
 
 
-KON = ("Grunddata", None), ("Kön", None)
+KON = g_at("Kön")
 
 
 def test_r014_fires_on_wrong_sex() -> None:
@@ -214,7 +168,7 @@ def test_r014_near_miss_unknown_sex_with_reservnummer() -> None:
 # -- SIR-R015 -------------------------------------------------------------------------------
 
 
-FODELSEDATUM = ("Grunddata", None), ("Födelsedatum", None)
+FODELSEDATUM = g_at("Födelsedatum")
 
 
 @pytest.mark.parametrize("born", [date(2024, 11, 4), date(1898, 11, 3)])

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from rulekit import FILE_A, FILE_B, episode, episode_findings, one, sedation_row
 
-from sir_format import from_xml
 from sir_format.models import (
     CAMICU,
     BegransadBehandling,
@@ -21,53 +19,15 @@ from sir_format.models import (
     JaNejEjTillampbart,
     Omvardnadsbedomning,
     Sederingsmal,
-    Sederingsregistrering,
     SIRData,
     Vardtillfalle,
     ViktOchLangd,
 )
-from sir_format.validation._core import (
-    EpisodeContext,
-    Finding,
-    Severity,
-    registered_episode_rules,
-)
-from sir_format.validation.catalog import get_rule
+from sir_format.validation._core import Severity
 from sir_format.validation.rules import modules
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-FILE_A = from_xml((FIXTURES / "file_a_iva.xml").read_bytes())  # strategy Ja/Nej/time/FullaInsatser
-FILE_B = from_xml((FIXTURES / "file_b_ima.xml").read_bytes())  # strategy Nej; Omvårdnad
 CODES = ["SIR-R105", "SIR-R106", "SIR-R107", "SIR-R108", "SIR-R109"]
 T = datetime(2024, 11, 4, 10, 0)
-
-
-def episode(report: SIRData = FILE_A) -> Vardtillfalle:
-    return copy.deepcopy(report.vardtillfalle[0])
-
-
-def run(code: str, ep: Vardtillfalle) -> list[Finding]:
-    """Run the episode rules of ``code``; findings carry catalog severities, checked messages."""
-    functions = [fn for c, fn in registered_episode_rules() if c == code]
-    assert functions, f"no rule registered for {code}"
-    rule = get_rule(code)
-    ctx = EpisodeContext(ep, 0, FILE_A.huvud, None)
-    out = []
-    for fn in functions:
-        for hit in fn(ctx):
-            finding = Finding(
-                code, hit.severity or rule.severity, hit.params, hit.location, variant=hit.variant
-            )
-            for lang in ("sv", "en"):
-                assert "{" not in finding.message(lang), finding.message(lang)
-            out.append(finding)
-    return out
-
-
-def one(code: str, ep: Vardtillfalle) -> Finding:
-    found = run(code, ep)
-    assert len(found) == 1, found
-    return found[0]
 
 
 def limitation(moment: datetime | None = T) -> Begransning:
@@ -81,7 +41,7 @@ def limitation(moment: datetime | None = T) -> Begransning:
 @pytest.mark.parametrize("code", CODES)
 @pytest.mark.parametrize("report", [FILE_A, FILE_B], ids=["A", "B"])
 def test_dictionary_examples_are_clean(code: str, report: SIRData) -> None:
-    assert run(code, episode(report)) == []
+    assert episode_findings(code, episode(report)) == []
 
 
 # -- SIR-R105 ------------------------------------------------------------------------------
@@ -120,7 +80,7 @@ def test_r105_limitation_strategy_needs_rows() -> None:
     assert f.path == "Behandlingsstrategi/Begränsning"
     assert f.params == {"field": "Begränsning"}
     ep.behandlingsstrategi.begransning = [limitation()]
-    assert run("SIR-R105", ep) == []
+    assert episode_findings("SIR-R105", ep) == []
 
 
 def test_r105_rows_without_limitation_strategy() -> None:
@@ -143,7 +103,7 @@ def test_r105_limitation_time_required_unless_decided_before() -> None:
     # near miss: the decision predates admission, so the time is optional
     block.beslut_taget_fore_iva = JaNej.JA
     block.forsta_beslutstidpunkt = None
-    assert run("SIR-R105", ep) == []
+    assert episode_findings("SIR-R105", ep) == []
 
 
 # -- SIR-R106 ------------------------------------------------------------------------------
@@ -152,18 +112,8 @@ def test_r105_limitation_time_required_unless_decided_before() -> None:
 def sedation(prescribed: JaNej, match: JaNejEjTillampbart | None) -> Sederingsmal:
     return Sederingsmal(
         sederingsregistrering=[
-            Sederingsregistrering(
-                tidpunkt=datetime(2024, 11, 4, 8, 0),
-                sederingsskala_anvand=JaNej.JA,
-                sederingsmal_ordinerat=JaNej.JA,
-                motsvarar_sederingsmalet=JaNejEjTillampbart.JA,
-            ),
-            Sederingsregistrering(
-                tidpunkt=T,
-                sederingsskala_anvand=JaNej.JA,
-                sederingsmal_ordinerat=prescribed,
-                motsvarar_sederingsmalet=match,
-            ),
+            sedation_row(datetime(2024, 11, 4, 8, 0), JaNej.JA, JaNejEjTillampbart.JA),
+            sedation_row(T, prescribed, match),
         ]
     )
 
@@ -186,7 +136,7 @@ def test_r106_match_answer(prescribed: JaNej, match: JaNejEjTillampbart | None) 
 def test_r106_near_miss(prescribed: JaNej, match: JaNejEjTillampbart | None) -> None:
     ep = episode()
     ep.sederingsmal = sedation(prescribed, match)
-    assert run("SIR-R106", ep) == []
+    assert episode_findings("SIR-R106", ep) == []
 
 
 # -- SIR-R107 / SIR-R108 -----------------------------------------------------------------
@@ -214,7 +164,7 @@ def test_r107_near_miss_one_value_is_enough(name: str) -> None:
     kept = {"smarta_bps": 3, "smarta_flacc": 0, "smarta_cpot": 0, "rass": 0}
     row.smarta_nrs = row.rass = row.camicu = None
     setattr(row, name, kept.get(name, CAMICU.NEGATIV))
-    assert run("SIR-R107", ep) == []
+    assert episode_findings("SIR-R107", ep) == []
 
 
 @pytest.mark.parametrize(
@@ -244,7 +194,7 @@ def test_r108_near_miss(rass: int | None, camicu: CAMICU) -> None:
     ep = episode(FILE_B)
     row = nursing(ep)[0]
     row.rass, row.camicu = rass, camicu
-    assert run("SIR-R108", ep) == []
+    assert episode_findings("SIR-R108", ep) == []
     assert modules.RASS_NOT_ASSESSABLE == -4
 
 
@@ -280,4 +230,4 @@ def test_r109_near_miss_daily_weights_only() -> None:
     ep.vikt_och_langd = ViktOchLangd(
         daglig_vikt=[DagligVikt(datum=date(2024, 11, 4), vikt=Decimal("0.300"))]
     )
-    assert run("SIR-R109", ep) == []
+    assert episode_findings("SIR-R109", ep) == []

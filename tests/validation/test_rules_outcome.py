@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
+from rulekit import FILE_A, FILE_B, die, file_a, g_at, hits
 
-from sir_format import from_xml
 from sir_format.models import (
     Avliden2024,
     Avlidna2020,
@@ -16,24 +14,14 @@ from sir_format.models import (
     MojligDonator,
     SIRData,
     UtskrivenTill,
-    Utskrivningsorsak,
     Vardresultat,
     Vardtyp,
 )
 from sir_format.unit import UnitDeclaration
-from sir_format.validation._core import (
-    EpisodeContext,
-    Hit,
-    Severity,
-    Text,
-    registered_episode_rules,
-)
-from sir_format.validation.catalog import get_rule, placeholders
+from sir_format.validation._core import Hit, Severity, Text
+from sir_format.validation.catalog import get_rule
 from sir_format.validation.rules.outcome import NO_PROTOCOL, protocol_for
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-FILE_A = from_xml((FIXTURES / "file_a_iva.xml").read_bytes())
-FILE_B = from_xml((FIXTURES / "file_b_ima.xml").read_bytes())
 A2020 = (("Avlidna2020", None),)
 A2024 = (("Avliden2024", None),)
 
@@ -49,23 +37,6 @@ def unit(*modules: str) -> UnitDeclaration:
     )
 
 
-def checked(code: str, found: list[Hit]) -> list[Hit]:
-    """Each hit supplies exactly the placeholders of its catalog message (both languages)."""
-    rule = get_rule(code)
-    for hit in found:
-        en = placeholders(rule.template("en", hit.variant))
-        assert set(hit.params) == en == placeholders(rule.template("sv", hit.variant)), hit
-        assert hit.severity is None or hit.severity in rule.severities
-    return found
-
-
-def hits(code: str, report: SIRData, declared: UnitDeclaration | None = None) -> list[Hit]:
-    rules = [fn for c, fn in registered_episode_rules() if c == code]
-    assert rules, f"no episode rule registered for {code}"
-    ctx = EpisodeContext(report.vardtillfalle[0], 0, report.huvud, declared)
-    return checked(code, [hit for rule in rules for hit in rule(ctx)])
-
-
 def avliden2024() -> Avliden2024:
     return Avliden2024(
         dokumenterat_brytpunktsbeslut=JaNej.JA, mojlig_donator=MojligDonator.EJ_MOJLIG_DONATOR
@@ -76,14 +47,10 @@ def avlidna2020() -> Avlidna2020:
     return Avlidna2020(dod_med_direkta_kriterier=JaNej.NEJ, mojlig_donator=JaNej.NEJ)
 
 
-def death(on: datetime, report: SIRData | None = None) -> SIRData:
+def death(on: datetime) -> SIRData:
     """File A turned into a death at the unit on ``on`` (consistent discharge fields)."""
-    report = copy.deepcopy(report or FILE_A)
-    g = report.vardtillfalle[0].grunddata
-    g.vardresultat = Vardresultat.AVLIDEN
-    g.utskrivningsorsak = Utskrivningsorsak.AVLIDEN
-    g.utskriven_till = UtskrivenTill.EJ_TILLAMPBART
-    g.utskrivningstid = on
+    report = file_a()
+    die(report.vardtillfalle[0], on)
     return report
 
 
@@ -113,17 +80,15 @@ def test_r040_alive_with_death_fields() -> None:
     report = death(IN_2024)
     report.vardtillfalle[0].grunddata.vardresultat = Vardresultat.LEVANDE
     assert hits("SIR-R040", report) == [
-        Hit({"v": "Levande"}, (("Grunddata", None), ("Utskrivningsorsak", None))),
-        Hit({"v": "Levande"}, (("Grunddata", None), ("UtskrivenTill", None))),
+        Hit({"v": "Levande"}, g_at("Utskrivningsorsak")),
+        Hit({"v": "Levande"}, g_at("UtskrivenTill")),
     ]
 
 
 def test_r040_dead_but_discharged_to_a_ward() -> None:
     report = death(IN_2024)
     report.vardtillfalle[0].grunddata.utskriven_till = UtskrivenTill.VARDAVDELNING
-    assert hits("SIR-R040", report) == [
-        Hit({"v": "Avliden"}, (("Grunddata", None), ("UtskrivenTill", None)))
-    ]
+    assert hits("SIR-R040", report) == [Hit({"v": "Avliden"}, g_at("UtskrivenTill"))]
 
 
 def test_r040_near_miss_death_without_discharge_reason() -> None:
@@ -162,7 +127,7 @@ def test_r041_near_misses() -> None:
     assert hits("SIR-R041", other, unit("Avliden2024")) == []  # no protocol for HIA
     early = death(datetime(2019, 6, 1, 10, 0))
     assert hits("SIR-R041", early, unit("Avliden2024", "Avlidna2020")) == []  # before 2020
-    alive = copy.deepcopy(FILE_A)
+    alive = file_a()
     assert hits("SIR-R041", alive, unit("Avliden2024")) == []
 
 
@@ -170,7 +135,7 @@ def test_r041_near_misses() -> None:
 
 
 def test_r042_protocol_for_a_living_patient() -> None:
-    report = copy.deepcopy(FILE_A)
+    report = file_a()
     report.vardtillfalle[0].avliden2024 = avliden2024()
     assert hits("SIR-R042", report) == [Hit({}, A2024)]
 
@@ -215,7 +180,7 @@ def test_r043_near_misses() -> None:
     report = death(datetime(2020, 1, 1, 0, 30))
     report.vardtillfalle[0].avlidna2020 = avlidna2020()
     assert hits("SIR-R043", report) == []
-    alive = copy.deepcopy(FILE_A)  # alive: SIR-R042's business, not R043's
+    alive = file_a()  # alive: SIR-R042's business, not R043's
     alive.vardtillfalle[0].avlidna2020 = avlidna2020()
     assert hits("SIR-R043", alive) == []
 
