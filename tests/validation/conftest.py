@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
+from rulekit import FIXTURES, file_a, file_b
 
-from sir_format import from_xml
 from sir_format.models import SIRData
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-
-_MODELS: dict[str, SIRData] = {}
-
-
-def _model(name: str) -> SIRData:
-    if name not in _MODELS:
-        _MODELS[name] = from_xml((FIXTURES / name).read_bytes())
-    return copy.deepcopy(_MODELS[name])
 
 
 @pytest.fixture
@@ -30,13 +19,13 @@ def fixtures_dir() -> Path:
 @pytest.fixture
 def report_a() -> SIRData:
     """Dictionary example 9.1 (IVA, file A) as a fresh model, safe to mutate."""
-    return _model("file_a_iva.xml")
+    return file_a()
 
 
 @pytest.fixture
 def report_b() -> SIRData:
     """Dictionary example 9.2 (IMA, file B) as a fresh model, safe to mutate."""
-    return _model("file_b_ima.xml")
+    return file_b()
 
 
 @pytest.fixture

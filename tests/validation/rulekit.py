@@ -1,5 +1,11 @@
 """Helpers shared by the rule tests: the dictionary examples, runners that call the registered
-rules directly and check what they report against the catalog, and small report builders."""
+rules directly and check what they report against the catalog, and small report builders.
+
+The runners work at two levels: :func:`hits` and :func:`file_hits` return the rules' own
+``Hit`` objects, each checked against its catalog placeholders; :func:`episode_findings`,
+:func:`file_findings` and :func:`one` return ``Finding`` objects as the validator reports them,
+each with a completely rendered message.
+"""
 
 from __future__ import annotations
 
@@ -29,7 +35,7 @@ from sir_format.models import (
     Vardresultat,
     Vardtillfalle,
 )
-from sir_format.unit import UnitDeclaration
+from sir_format.unit import UnitDeclaration, example_path
 from sir_format.validation._core import (
     EpisodeContext,
     Finding,
@@ -51,8 +57,12 @@ FILE_A = from_xml((FIXTURES / "file_a_iva.xml").read_bytes())
 # action DG023, Behandlingsstrategi Nej.
 FILE_B = from_xml((FIXTURES / "file_b_ima.xml").read_bytes())
 
+# Decorator: parametrize a test's ``report`` argument with both examples (ids ``A``, ``B``).
 each_example = pytest.mark.parametrize("report", [FILE_A, FILE_B], ids=["A", "B"])
-"""Parametrize a test's ``report`` argument with both dictionary examples (ids ``A``, ``B``)."""
+
+# The bundled example unit declarations (sir-enhet.toml) that go with files A and B.
+IVA_UNIT = UnitDeclaration.load(example_path("iva"))
+IMA_UNIT = UnitDeclaration.load(example_path("ima"))
 
 UNKNOWN = VardeOkant.VARDE_OKANT
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from rulekit import FIXTURES
 
 import sir_format.validation.cli as validation_cli
 from sir_format.cli import main
 from sir_format.validation.catalog import rules
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 GOOD = [FIXTURES / "file_a_iva.xml", FIXTURES / "file_b_ima.json"]
 
 

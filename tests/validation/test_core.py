@@ -16,6 +16,7 @@ from types import MappingProxyType
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rulekit import FIXTURES
 
 from sir_format.errors import SirFormatError
 from sir_format.metadata import ROOT_ELEMENT, all_models
@@ -41,7 +42,6 @@ from sir_format.validation import (
 from sir_format.validation._sources import open_source
 from sir_format.validation.catalog import format_value, placeholders, render, rules
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FILE_A_XML = FIXTURES / "file_a_iva.xml"
 FILE_A_JSON = FIXTURES / "file_a_iva.json"
 FILE_B_XML = FIXTURES / "file_b_ima.xml"

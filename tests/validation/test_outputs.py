@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
 from lxml import etree
+from rulekit import FIXTURES
 
 from sir_format.validation import (
     Finding,
@@ -21,7 +21,6 @@ from sir_format.validation import (
     validate,
 )
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 XML_A = (FIXTURES / "file_a_iva.xml").read_text(encoding="utf-8")
 SECRET = "195711069138"
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from rulekit import FILE_A, FILE_B, episode, episode_findings, one
+from rulekit import IVA_UNIT, each_example, episode, episode_findings, one
 
 from sir_format.models import (
     Atgard,
@@ -20,7 +20,7 @@ from sir_format.models import (
     Vardtillfalle,
     Vardtyp,
 )
-from sir_format.unit import UnitDeclaration, example_path
+from sir_format.unit import UnitDeclaration
 from sir_format.validation._core import Severity
 from sir_format.validation.reference import kva
 from sir_format.validation.rules import actions as rules_module
@@ -45,7 +45,7 @@ def registered_codes() -> Iterator[None]:
 
 
 @pytest.mark.parametrize("code", CODES)
-@pytest.mark.parametrize("report", [FILE_A, FILE_B], ids=["A", "B"])
+@each_example
 def test_dictionary_examples_are_clean(code: str, report: SIRData) -> None:
     assert episode_findings(code, episode(report)) == []
 
@@ -102,15 +102,14 @@ def test_r071_code_used_before_it_existed() -> None:
 
 
 def test_r071_declared_actions_count_as_known() -> None:
-    base = UnitDeclaration.load(example_path("iva"))
     unit = UnitDeclaration(
-        hsa_id=base.hsa_id,
-        officiellt_namn=base.officiellt_namn,
-        kortnamn=base.kortnamn,
-        avdelningsnamn=base.avdelningsnamn,
-        vardtyper=base.vardtyper,
-        modules=base.modules,
-        actions=base.actions | {"QX123"},
+        hsa_id=IVA_UNIT.hsa_id,
+        officiellt_namn=IVA_UNIT.officiellt_namn,
+        kortnamn=IVA_UNIT.kortnamn,
+        avdelningsnamn=IVA_UNIT.avdelningsnamn,
+        vardtyper=IVA_UNIT.vardtyper,
+        modules=IVA_UNIT.modules,
+        actions=IVA_UNIT.actions | {"QX123"},
     )
     ep = actions(episode(), Atgard(kod="QX123", datum=date(2024, 11, 4)))
     assert len(episode_findings("SIR-R071", ep)) == 1

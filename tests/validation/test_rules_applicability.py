@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from rulekit import FILE_A, FILE_B, file_a, file_b, g_at, higgins, hits, pim3, sedation_row
+from rulekit import each_example, file_a, file_b, g_at, higgins, hits, pim3, sedation_row
 
 from sir_format.metadata import model_info
 from sir_format.models import (
@@ -37,7 +37,7 @@ CODES = [f"SIR-R03{i}" for i in range(10)]
 
 
 @pytest.mark.parametrize("code", CODES)
-@pytest.mark.parametrize("report", [FILE_A, FILE_B], ids=["A", "B"])
+@each_example
 def test_dictionary_examples_are_clean(code: str, report: SIRData) -> None:
     assert hits(code, report) == []
 

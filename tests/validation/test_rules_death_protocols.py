@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
+from rulekit import episode, episode_findings
 
-from sir_format import from_xml
 from sir_format.models import (
     Avliden2024,
     Avliden2024EjDonatorOrsak,
@@ -33,18 +31,9 @@ from sir_format.models import (
     Vardtillfalle,
     ViljaResultat,
 )
-from sir_format.validation._core import (
-    EpisodeContext,
-    Finding,
-    Severity,
-    Text,
-    registered_episode_rules,
-)
-from sir_format.validation.catalog import get_rule
+from sir_format.validation._core import Finding, Severity, Text
 from sir_format.validation.rules import death_protocols
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-FILE_A = from_xml((FIXTURES / "file_a_iva.xml").read_bytes())  # born 1957-11-06, ends 2024-11-06
 CODES = [f"SIR-R09{n}" for n in range(9)]
 
 NOT_DONOR = Avliden2024(
@@ -115,31 +104,13 @@ BASELINES: dict[str, Avliden2024 | Avlidna2020] = {
 
 
 def with_protocol(protocol: Avliden2024 | Avlidna2020, **changes: Any) -> Vardtillfalle:
-    ep = copy.deepcopy(FILE_A.vardtillfalle[0])
+    ep = episode()
     block = dataclasses.replace(protocol, **changes)
     if isinstance(block, Avliden2024):
         ep.avliden2024 = block
     else:
         ep.avlidna2020 = block
     return ep
-
-
-def run(code: str, ep: Vardtillfalle) -> list[Finding]:
-    """Run the episode rules of ``code``; findings carry catalog severities, checked messages."""
-    functions = [fn for c, fn in registered_episode_rules() if c == code]
-    assert functions, f"no rule registered for {code}"
-    rule = get_rule(code)
-    ctx = EpisodeContext(ep, 0, FILE_A.huvud, None)
-    out = []
-    for fn in functions:
-        for hit in fn(ctx):
-            finding = Finding(
-                code, hit.severity or rule.severity, hit.params, hit.location, variant=hit.variant
-            )
-            for lang in ("sv", "en"):
-                assert "{" not in finding.message(lang), finding.message(lang)
-            out.append(finding)
-    return out
 
 
 def summary(findings: list[Finding]) -> set[tuple[str, str, str, str]]:
@@ -158,12 +129,12 @@ def summary(findings: list[Finding]) -> set[tuple[str, str, str, str]]:
 @pytest.mark.parametrize("code", CODES)
 @pytest.mark.parametrize("baseline", list(BASELINES), ids=str)
 def test_valid_protocols_are_clean(code: str, baseline: str) -> None:
-    assert run(code, with_protocol(BASELINES[baseline])) == []
+    assert episode_findings(code, with_protocol(BASELINES[baseline])) == []
 
 
 @pytest.mark.parametrize("code", CODES)
 def test_no_protocol_no_findings(code: str) -> None:
-    assert run(code, copy.deepcopy(FILE_A.vardtillfalle[0])) == []
+    assert episode_findings(code, episode()) == []
 
 
 MISSING, NOT_ALLOWED = "missing", "not allowed"
@@ -409,7 +380,7 @@ CASES: list[tuple[str, str, Any, dict[str, Any], set[tuple[str, str, str, str]]]
 def test_conditional_answer(
     code: str, baseline: Any, changes: dict[str, Any], expected: set[tuple[str, str, str, str]]
 ) -> None:
-    found = run(code, with_protocol(baseline, **changes))
+    found = episode_findings(code, with_protocol(baseline, **changes))
     assert all(f.severity is Severity.ERROR for f in found)
     assert summary(found) == expected
     assert len(found) == len(expected)
@@ -418,7 +389,9 @@ def test_conditional_answer(
 
 
 def test_message_in_both_languages() -> None:
-    [f] = run("SIR-R091", with_protocol(DBD, donationskoordinator_kontaktad=JaNej.NEJ))
+    [f] = episode_findings(
+        "SIR-R091", with_protocol(DBD, donationskoordinator_kontaktad=JaNej.NEJ)
+    )
     assert f.message("en") == (
         "Avliden2024 question 3.2: answer VarförKontaktadesInteKoordinator is missing"
         " given question 3 is Nej."
@@ -449,7 +422,7 @@ def test_message_in_both_languages() -> None:
 def test_r093_age_at_death(born: date, answer: ViljaResultat, fires: bool) -> None:
     ep = with_protocol(DBD, utredning_resultat=answer)
     ep.grunddata.fodelsedatum = born
-    found = run("SIR-R093", ep)
+    found = episode_findings("SIR-R093", ep)
     assert len(found) == (1 if fires else 0)
     if fires:
         assert found[0].path == "Avliden2024/UtredningResultat"
@@ -457,7 +430,9 @@ def test_r093_age_at_death(born: date, answer: ViljaResultat, fires: bool) -> No
 
 
 def test_r097_dcd_time_exceeded_is_a_warning() -> None:
-    [f] = run("SIR-R097", with_protocol(DCD, faktisk_tid_till_cirkulationsstillestand=61))
+    [f] = episode_findings(
+        "SIR-R097", with_protocol(DCD, faktisk_tid_till_cirkulationsstillestand=61)
+    )
     assert f.severity is Severity.WARNING
     assert f.path == "Avliden2024/FaktiskTidTillCirkulationsstillestånd"
     assert summary([f]) == {
@@ -475,7 +450,7 @@ def test_r097_dcd_time_exceeded_is_a_warning() -> None:
 )
 def test_r097_near_miss(protocol: Avliden2024, actual: int | None) -> None:
     ep = with_protocol(protocol, faktisk_tid_till_cirkulationsstillestand=actual)
-    assert run("SIR-R097", ep) == []
+    assert episode_findings("SIR-R097", ep) == []
 
 
 def test_states_are_translated() -> None:

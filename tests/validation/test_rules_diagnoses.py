@@ -7,29 +7,30 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-from rulekit import FILE_A, FILE_B, file_a, file_hits, hits
+from rulekit import at, each_example, file_a, file_hits, hits
 
 import sir_format.validation.rules.diagnoses  # noqa: F401  (registers the rules)
+from sir_format._paths import Location
 from sir_format.models import Personnummertyp, SIRData, Vardtillfalle
 from sir_format.validation._core import Hit, Severity
 from sir_format.validation.catalog import get_rule
 from sir_format.validation.reference import icd10se as ref
 
-MAIN = (("Diagnoser", None), ("HuvudsakligIVADiagnos", None))
+MAIN = at("Diagnoser", "HuvudsakligIVADiagnos")
 
 
-def other_at(index: int) -> tuple[tuple[str, int | None], ...]:
-    return (("Diagnoser", None), ("ÖvrigDiagnos", index))
+def other_at(index: int) -> Location:
+    return at("Diagnoser", ("ÖvrigDiagnos", index))
 
 
 @pytest.mark.parametrize("code", ["SIR-R050", "SIR-R051", "SIR-R052"])
-@pytest.mark.parametrize("report", [FILE_A, FILE_B], ids=["A", "B"])
+@each_example
 def test_dictionary_examples_are_clean(code: str, report: SIRData) -> None:
     assert hits(code, report) == []
 
 
 @pytest.mark.parametrize("code", ["SIR-R060", "SIR-R061", "SIR-R062"])
-@pytest.mark.parametrize("report", [FILE_A, FILE_B], ids=["A", "B"])
+@each_example
 def test_dictionary_examples_are_clean_file_rules(code: str, report: SIRData) -> None:
     assert file_hits(code, report) == []
 
@@ -145,8 +146,8 @@ T0 = datetime(2024, 10, 1, 8, 0)
 HOUR = timedelta(hours=1)
 
 
-def start_of(index: int) -> tuple[tuple[str, int | None], ...]:
-    return (("Vårdtillfälle", index), ("Grunddata", None), ("Inskrivningstid", None))
+def start_of(index: int) -> Location:
+    return at(("Vårdtillfälle", index), "Grunddata", "Inskrivningstid")
 
 
 def test_r060_second_and_later_duplicates() -> None:

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from rulekit import FILE_A, FILE_B, file_a, g_at, hits, sedation_row
+from rulekit import FILE_B, each_example, file_a, g_at, hits, sedation_row
 
 from sir_format.models import (
     NEMS,
@@ -41,7 +41,7 @@ CODES = [f"SIR-R02{i}" for i in range(8)]
 
 
 @pytest.mark.parametrize("code", CODES)
-@pytest.mark.parametrize("report", [FILE_A, FILE_B], ids=["A", "B"])
+@each_example
 def test_dictionary_examples_are_clean(code: str, report: SIRData) -> None:
     assert hits(code, report) == []
 

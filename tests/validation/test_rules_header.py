@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from rulekit import FILE_A, FILE_B, file_a, file_hits
+from rulekit import each_example, file_a, file_hits
 
 from sir_format.models import SIRData
 from sir_format.validation._core import Hit, Severity
@@ -25,7 +25,7 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
 
 
 @pytest.mark.parametrize("code", ["SIR-R001", "SIR-R002", "SIR-R003", "SIR-R004"])
-@pytest.mark.parametrize("report", [FILE_A, FILE_B], ids=["A", "B"])
+@each_example
 def test_dictionary_examples_are_clean(code: str, report: SIRData) -> None:
     assert file_hits(code, report) == []
 

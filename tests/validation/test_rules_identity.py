@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from rulekit import FILE_A, FILE_B, file_a, g_at, hits, number
+from rulekit import FILE_A, each_example, file_a, g_at, hits, number
 
 import sir_format.validation.rules.identity  # noqa: F401  (registers the rules)
 from sir_format.models import Kon, Personnummertyp, SIRData
@@ -29,7 +29,7 @@ CODES = ["SIR-R010", "SIR-R011", "SIR-R012", "SIR-R013", "SIR-R014", "SIR-R015",
 
 
 @pytest.mark.parametrize("code", CODES)
-@pytest.mark.parametrize("report", [FILE_A, FILE_B], ids=["A", "B"])
+@each_example
 def test_dictionary_examples_are_clean(code: str, report: SIRData) -> None:
     assert hits(code, report) == []
 

@@ -2,81 +2,35 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import datetime
-from pathlib import Path
 
 import pytest
+from rulekit import FILE_A, FILE_B, each_example, episode, episode_findings, file_a, file_findings
 
-from sir_format import from_xml
 from sir_format.models import SIRData, Vardtillfalle, Vardtyp
-from sir_format.validation._core import (
-    EpisodeContext,
-    Finding,
-    Severity,
-    registered_episode_rules,
-    registered_file_rules,
-)
-from sir_format.validation.catalog import get_rule
+from sir_format.validation._core import EpisodeContext, Finding, Severity, registered_file_rules
 from sir_format.validation.rules import ima
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-FILE_A = from_xml((FIXTURES / "file_a_iva.xml").read_bytes())
-FILE_B = from_xml((FIXTURES / "file_b_ima.xml").read_bytes())
 
-
-def to_finding(code: str, hit: object) -> Finding:
-    rule = get_rule(code)
-    finding = Finding(
-        code,
-        hit.severity or rule.severity,  # type: ignore[attr-defined]
-        hit.params,  # type: ignore[attr-defined]
-        hit.location,  # type: ignore[attr-defined]
-        variant=hit.variant,  # type: ignore[attr-defined]
-    )
-    for lang in ("sv", "en"):
-        assert "{" not in finding.message(lang), finding.message(lang)
-    return finding
-
-
-def file_findings(code: str, report: SIRData) -> list[Finding]:
-    """Run the file rules of ``code`` over the report, one episode at a time."""
-    factories = [factory for c, factory in registered_file_rules() if c == code]
-    assert factories, f"no file rule registered for {code}"
-    out: list[Finding] = []
-    for factory in factories:
-        rule = factory()
-        assert rule.code == code
-        hits = list(rule.start(report.huvud, None))
-        for index, episode in enumerate(report.vardtillfalle):
-            hits.extend(rule.visit(EpisodeContext(episode, index, report.huvud)))
-        hits.extend(rule.finish())
-        out.extend(to_finding(code, hit) for hit in hits)
-    return out
-
-
-def episode_findings(code: str, ep: Vardtillfalle) -> list[Finding]:
-    functions = [fn for c, fn in registered_episode_rules() if c == code]
-    assert functions, f"no rule registered for {code}"
-    ctx = EpisodeContext(ep, 0, FILE_B.huvud, None)
-    return [to_finding(code, hit) for fn in functions for hit in fn(ctx)]
+def r121(ep: Vardtillfalle) -> list[Finding]:
+    """SIR-R121 on ``ep`` as an episode of file B."""
+    return episode_findings("SIR-R121", ep, header=FILE_B.huvud)
 
 
 def report_of(*vardtyper: Vardtyp) -> SIRData:
-    report = copy.deepcopy(FILE_A)
-    template = report.vardtillfalle[0]
+    report = file_a()
     report.vardtillfalle = []
     for vardtyp in vardtyper:
-        ep = copy.deepcopy(template)
+        ep = episode()
         ep.grunddata.vardtyp = vardtyp
         report.vardtillfalle.append(ep)
     return report
 
 
-@pytest.mark.parametrize("report", [FILE_A, FILE_B], ids=["A", "B"])
+@each_example
 def test_dictionary_examples_are_clean(report: SIRData) -> None:
     assert file_findings("SIR-R120", report) == []
-    assert episode_findings("SIR-R121", copy.deepcopy(report.vardtillfalle[0])) == []
+    assert r121(episode(report)) == []
 
 
 @pytest.mark.parametrize(
@@ -122,9 +76,9 @@ def test_r120_state_is_per_file() -> None:
 
 
 def test_r121_ima_before_opening() -> None:
-    ep = copy.deepcopy(FILE_B.vardtillfalle[0])
+    ep = episode(FILE_B)
     ep.grunddata.inskrivningstid = datetime(2025, 3, 31, 23, 59)
-    [f] = episode_findings("SIR-R121", ep)
+    [f] = r121(ep)
     assert f.severity is Severity.WARNING
     assert f.path == "Grunddata/Inskrivningstid"
     assert f.params == {"s": datetime(2025, 3, 31, 23, 59)}
@@ -132,9 +86,9 @@ def test_r121_ima_before_opening() -> None:
 
 
 def test_r121_near_miss() -> None:
-    ep = copy.deepcopy(FILE_B.vardtillfalle[0])
+    ep = episode(FILE_B)
     ep.grunddata.inskrivningstid = datetime(ima.IMA_REPORTING_OPENED.year, 4, 1, 0, 0)
-    assert episode_findings("SIR-R121", ep) == []
+    assert r121(ep) == []
     ep.grunddata.inskrivningstid = datetime(2025, 3, 1, 8, 0)
     ep.grunddata.vardtyp = Vardtyp.IVA  # an ICU episode is not concerned
-    assert episode_findings("SIR-R121", ep) == []
+    assert r121(ep) == []

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from rulekit import FILE_A, FILE_B, episode, episode_findings, one, sedation_row
+from rulekit import FILE_A, FILE_B, each_example, episode, episode_findings, one, sedation_row
 
 from sir_format.models import (
     CAMICU,
@@ -39,7 +39,7 @@ def limitation(moment: datetime | None = T) -> Begransning:
 
 
 @pytest.mark.parametrize("code", CODES)
-@pytest.mark.parametrize("report", [FILE_A, FILE_B], ids=["A", "B"])
+@each_example
 def test_dictionary_examples_are_clean(code: str, report: SIRData) -> None:
     assert episode_findings(code, episode(report)) == []
 

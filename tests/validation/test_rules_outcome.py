@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from rulekit import FILE_A, FILE_B, die, file_a, g_at, hits
+from rulekit import die, each_example, file_a, g_at, hits
 
 from sir_format.models import (
     Avliden2024,
@@ -60,7 +60,7 @@ CODES = ["SIR-R040", "SIR-R041", "SIR-R042", "SIR-R043", "SIR-R044"]
 
 
 @pytest.mark.parametrize("code", CODES)
-@pytest.mark.parametrize("report", [FILE_A, FILE_B], ids=["A", "B"])
+@each_example
 def test_dictionary_examples_are_clean(code: str, report: SIRData) -> None:
     declared = unit("Avliden2024", "Avlidna2020")
     assert hits(code, report, declared) == []

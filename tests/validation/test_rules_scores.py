@@ -6,19 +6,23 @@ import copy
 import dataclasses
 from datetime import date, datetime, time
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from rulekit import (
+    FILE_B,
+    IVA_UNIT,
+    UNKNOWN,
+    each_example,
+    episode,
+    episode_findings,
+    higgins,
+    one,
+    pim3,
+)
 
-from sir_format import from_xml
 from sir_format.models import (
-    PIM3,
-    Higgins,
-    HigginsIntagningsorsak,
     JaNej,
-    JaNejOkant,
     Opereradstatus,
-    PIM3Ingrepp,
     SAPS3Intagningsorsak,
     SAPS3Operationstyp,
     SAPS3Samsjuklighet,
@@ -26,52 +30,12 @@ from sir_format.models import (
     VardeOkant,
     Vardtillfalle,
 )
-from sir_format.unit import UnitDeclaration, example_path
-from sir_format.validation._core import (
-    EpisodeContext,
-    Finding,
-    Severity,
-    registered_episode_rules,
-)
+from sir_format.unit import UnitDeclaration
+from sir_format.validation._core import Severity
 from sir_format.validation.catalog import get_rule
 from sir_format.validation.rules import scores
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-FILE_A = from_xml(
-    (FIXTURES / "file_a_iva.xml").read_bytes()
-)  # stay 2024-11-03 16:40 … 11-06 11:20
-FILE_B = from_xml((FIXTURES / "file_b_ima.xml").read_bytes())  # stay 2025-05-12 … 05-13, NEMS
-IVA_UNIT = UnitDeclaration.load(example_path("iva"))
-UNKNOWN = VardeOkant.VARDE_OKANT
 CODES = [f"SIR-R08{n}" for n in range(8)]
-
-
-def episode(report: SIRData = FILE_A) -> Vardtillfalle:
-    return copy.deepcopy(report.vardtillfalle[0])
-
-
-def run(code: str, ep: Vardtillfalle, unit: UnitDeclaration | None = None) -> list[Finding]:
-    """Run the episode rules of ``code``; findings carry catalog severities, checked messages."""
-    functions = [fn for c, fn in registered_episode_rules() if c == code]
-    assert functions, f"no rule registered for {code}"
-    rule = get_rule(code)
-    ctx = EpisodeContext(ep, 0, FILE_A.huvud, unit)
-    out = []
-    for fn in functions:
-        for hit in fn(ctx):
-            finding = Finding(
-                code, hit.severity or rule.severity, hit.params, hit.location, variant=hit.variant
-            )
-            for lang in ("sv", "en"):
-                assert "{" not in finding.message(lang), finding.message(lang)
-            out.append(finding)
-    return out
-
-
-def one(code: str, ep: Vardtillfalle, unit: UnitDeclaration | None = None) -> Finding:
-    found = run(code, ep, unit)
-    assert len(found) == 1, found
-    return found[0]
 
 
 def sofa_rows(ep: Vardtillfalle) -> list:  # type: ignore[type-arg]
@@ -80,12 +44,12 @@ def sofa_rows(ep: Vardtillfalle) -> list:  # type: ignore[type-arg]
 
 
 @pytest.mark.parametrize("code", CODES)
-@pytest.mark.parametrize("report", [FILE_A, FILE_B], ids=["A", "B"])
+@each_example
 @pytest.mark.parametrize("unit", [None, IVA_UNIT], ids=["no-unit", "unit"])
 def test_dictionary_examples_are_clean(
     code: str, report: SIRData, unit: UnitDeclaration | None
 ) -> None:
-    assert run(code, episode(report), unit) == []
+    assert episode_findings(code, episode(report), unit) == []
 
 
 # -- SIR-R080 ------------------------------------------------------------------------------
@@ -114,12 +78,12 @@ def test_r080_duplicate_day() -> None:
 def test_r080_uses_the_declared_sofa_time() -> None:
     ep = episode()
     unit = dataclasses.replace(IVA_UNIT, sofa_tid=time(8, 0))
-    found = run("SIR-R080", ep, unit)
+    found = episode_findings("SIR-R080", ep, unit)
     assert [f.params["hh:mm"] for f in found] == ["08:00"] * 3
     for row in sofa_rows(ep):
         row.tidpunkt = row.tidpunkt.replace(hour=8)
-    assert run("SIR-R080", ep, unit) == []  # near miss: at the unit's own time
-    assert len(run("SIR-R080", ep)) == 3  # without a declaration 09:00 applies
+    assert episode_findings("SIR-R080", ep, unit) == []  # near miss: at the unit's own time
+    assert len(episode_findings("SIR-R080", ep)) == 3  # without a declaration 09:00 applies
 
 
 # -- SIR-R081 ------------------------------------------------------------------------------
@@ -152,7 +116,7 @@ def test_r081_exclusive_items(first: str, second: str, wire: str) -> None:
     assert f.path == f"NEMS/NEMSRegistrering[1]/{wire}"
     assert f.params == {"d": date(2025, 5, 12)}
     setattr(row, first, JaNej.NEJ)
-    assert run("SIR-R081", ep) == []
+    assert episode_findings("SIR-R081", ep) == []
 
 
 # -- SIR-R082 ------------------------------------------------------------------------------
@@ -172,14 +136,14 @@ def test_r082_arrival_before_the_sofa_time_needs_that_morning() -> None:
     ep.grunddata.inskrivningstid = datetime(2024, 11, 3, 9, 0)
     assert one("SIR-R082", ep).params == {"dates": "2024-11-03"}
     ep.grunddata.inskrivningstid = datetime(2024, 11, 3, 9, 1)
-    assert run("SIR-R082", ep) == []
+    assert episode_findings("SIR-R082", ep) == []
 
 
 def test_r082_discharge_before_the_sofa_time_needs_no_registration() -> None:
     ep = episode()
     ep.grunddata.utskrivningstid = datetime(2024, 11, 6, 8, 59)
     sofa_rows(ep).pop()
-    assert run("SIR-R082", ep) == []
+    assert episode_findings("SIR-R082", ep) == []
     ep.grunddata.utskrivningstid = datetime(2024, 11, 6, 9, 0)
     assert one("SIR-R082", ep).params == {"dates": "2024-11-06"}
 
@@ -194,7 +158,7 @@ def test_r082_uses_the_declared_sofa_time() -> None:
 def test_r082_not_without_the_module() -> None:
     ep = episode()
     ep.daglig_sofa = None
-    assert run("SIR-R082", ep) == []
+    assert episode_findings("SIR-R082", ep) == []
 
 
 def test_format_dates() -> None:
@@ -216,7 +180,7 @@ def test_r083_sofa_pair(drop: str) -> None:
     assert f.params == {"t": datetime(2024, 11, 4, 9, 0)}
     row = sofa_rows(ep)[0]
     row.pa_o2 = row.fi_o2 = None
-    assert run("SIR-R083", ep) == []
+    assert episode_findings("SIR-R083", ep) == []
 
 
 def test_r084_operation_type_missing_after_surgery() -> None:
@@ -228,7 +192,7 @@ def test_r084_operation_type_missing_after_surgery() -> None:
     assert f.params == {"field": "Operationstyp"}
     assert ep.saps3 is not None
     ep.saps3.operationstyp = SAPS3Operationstyp.MULTITRAUMA
-    assert run("SIR-R084", ep) == []
+    assert episode_findings("SIR-R084", ep) == []
 
 
 def test_r084_operation_type_without_surgery() -> None:
@@ -247,7 +211,7 @@ def test_r084_pao2_fio2_pair(drop: str, missing: str) -> None:
     assert f.path == f"SAPS3/{missing}"
     assert f.params == {"field": missing}
     ep.saps3.pa_o2 = ep.saps3.fi_o2 = None
-    assert run("SIR-R084", ep) == []
+    assert episode_findings("SIR-R084", ep) == []
 
 
 # -- SIR-R085 ------------------------------------------------------------------------------
@@ -286,7 +250,7 @@ def test_r085_repeated_basal_observation_alone_is_only_the_error() -> None:
     assert ep.saps3 is not None
     basal = SAPS3Intagningsorsak.BASAL_OBSERVATION
     ep.saps3.intagningsorsak = [basal, basal]
-    assert [f.variant for f in run("SIR-R085", ep)] == ["E"]
+    assert [f.variant for f in episode_findings("SIR-R085", ep)] == ["E"]
 
 
 def test_r085_near_miss() -> None:
@@ -294,43 +258,10 @@ def test_r085_near_miss() -> None:
     assert ep.saps3 is not None
     ep.saps3.intagningsorsak = [SAPS3Intagningsorsak.TRAUMA, SAPS3Intagningsorsak.SEPTISK_CHOCK]
     ep.saps3.samsjuklighet = [SAPS3Samsjuklighet.AIDS, SAPS3Samsjuklighet.LEVERCIRROS]
-    assert run("SIR-R085", ep) == []
+    assert episode_findings("SIR-R085", ep) == []
 
 
 # -- SIR-R086 ------------------------------------------------------------------------------
-
-
-def pim3(pa_o2: Decimal | VardeOkant, fi_o2: int | VardeOkant) -> PIM3:
-    return PIM3(
-        aterhamtning_efter_ingrepp=PIM3Ingrepp.NEJ,
-        ljusstela_pupiller=JaNejOkant.NEJ,
-        mekanisk_ventilation=JaNej.NEJ,
-        systoliskt_blodtryck=90,
-        basoverskott=UNKNOWN,
-        pa_o2=pa_o2,
-        fi_o2=fi_o2,
-    )
-
-
-def higgins(pa_o2: Decimal | VardeOkant, fi_o2: int | VardeOkant) -> Higgins:
-    return Higgins(
-        intagningsorsak=HigginsIntagningsorsak.KLAFFKIRURGI,
-        akut_operation=JaNej.NEJ,
-        reoperation=JaNej.NEJ,
-        kreatinin_preoperativt=UNKNOWN,
-        nedsatt_vansterkammarfunktion=JaNejOkant.NEJ,
-        tidigare_karlkirurgi=JaNej.NEJ,
-        kol=JaNej.NEJ,
-        anemi=JaNejOkant.NEJ,
-        perfusionstid=UNKNOWN,
-        hjartfrekvens_vid_ankomst=UNKNOWN,
-        cvpvid_ankomst=UNKNOWN,
-        hjartindex_vid_ankomst=UNKNOWN,
-        pa_o2_vid_ankomst=pa_o2,
-        fi_o2_vid_ankomst=fi_o2,
-        bikarbonat_vid_ankomst=UNKNOWN,
-        iabpvid_ankomst=JaNej.NEJ,
-    )
 
 
 @pytest.mark.parametrize(
@@ -358,7 +289,7 @@ def test_r086_near_miss(pa_o2: Decimal | VardeOkant, fi_o2: int | VardeOkant) ->
     ep = episode()
     ep.pim3 = pim3(pa_o2, fi_o2)
     ep.higgins = higgins(pa_o2, fi_o2)
-    assert run("SIR-R086", ep) == []
+    assert episode_findings("SIR-R086", ep) == []
 
 
 # -- SIR-R087 ------------------------------------------------------------------------------
@@ -378,4 +309,4 @@ def test_r087_missing_nems_day() -> None:
 def test_r087_near_miss_without_nems() -> None:
     ep = episode(FILE_B)
     ep.nems = None
-    assert run("SIR-R087", ep) == []
+    assert episode_findings("SIR-R087", ep) == []

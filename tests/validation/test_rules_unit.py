@@ -2,78 +2,43 @@
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from rulekit import (
+    FILE_A,
+    FILE_B,
+    FIXTURES,
+    IMA_UNIT,
+    IVA_UNIT,
+    die,
+    each_example,
+    episode,
+    episode_findings,
+    file_a,
+    file_findings,
+)
 
-from sir_format import from_xml
-from sir_format.models import (
-    Atgard,
-    Atgarder,
-    Huvud,
-    SIRData,
-    UtskrivenTill,
-    Utskrivningsorsak,
-    Vardresultat,
-    Vardtillfalle,
-    Vardtyp,
-)
+from sir_format.models import Atgard, Atgarder, Huvud, SIRData, Vardtillfalle, Vardtyp
 from sir_format.unit import UnitDeclaration, example_path
-from sir_format.validation._core import (
-    EpisodeContext,
-    Finding,
-    Hit,
-    Layer,
-    Severity,
-    registered_episode_rules,
-    registered_file_rules,
-)
-from sir_format.validation.catalog import get_rule
+from sir_format.validation._core import Finding, Layer, Severity, registered_file_rules
 from sir_format.validation.rules import unit_rules
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-FILE_A = from_xml((FIXTURES / "file_a_iva.xml").read_bytes())  # IVA, 66 y, 2024-11-03, DG021
-FILE_B = from_xml((FIXTURES / "file_b_ima.xml").read_bytes())  # IMA, 76 y, 2025-05-12, DG023
-IVA_UNIT = UnitDeclaration.load(example_path("iva"))
-IMA_UNIT = UnitDeclaration.load(example_path("ima"))
 EPISODE_CODES = ["SIR-R200", "SIR-R201", "SIR-R202", "SIR-R205", "SIR-R207"]
 FILE_CODES = ["SIR-R203", "SIR-R204"]
 
 
-def to_finding(code: str, hit: Hit) -> Finding:
-    rule = get_rule(code)
-    assert rule.layer is Layer.UNIT
-    finding = Finding(
-        code, hit.severity or rule.severity, hit.params, hit.location, variant=hit.variant
-    )
-    for lang in ("sv", "en"):
-        assert "{" not in finding.message(lang), finding.message(lang)
-    return finding
-
-
 def run(code: str, ep: Vardtillfalle, unit: UnitDeclaration | None) -> list[Finding]:
-    functions = [fn for c, fn in registered_episode_rules() if c == code]
-    assert functions, f"no rule registered for {code}"
-    ctx = EpisodeContext(ep, 0, FILE_A.huvud, unit)
-    return [to_finding(code, hit) for fn in functions for hit in fn(ctx)]
+    """The findings of the unit rules of ``code`` on ``ep``."""
+    return episode_findings(code, ep, unit, layer=Layer.UNIT)
 
 
 def run_file(code: str, report: SIRData, unit: UnitDeclaration | None) -> list[Finding]:
-    factories = [factory for c, factory in registered_file_rules() if c == code]
-    assert factories, f"no file rule registered for {code}"
-    out: list[Finding] = []
-    for factory in factories:
-        rule = factory()
-        hits = list(rule.start(report.huvud, unit))
-        for index, episode in enumerate(report.vardtillfalle):
-            hits.extend(rule.visit(EpisodeContext(episode, index, report.huvud, unit)))
-        hits.extend(rule.finish())
-        out.extend(to_finding(code, hit) for hit in hits)
-    return out
+    """The findings of the unit file rules of ``code`` on ``report``."""
+    return file_findings(code, report, unit, layer=Layer.UNIT)
 
 
 def all_unit_findings(report: SIRData, unit: UnitDeclaration | None) -> list[Finding]:
@@ -86,25 +51,12 @@ def all_unit_findings(report: SIRData, unit: UnitDeclaration | None) -> list[Fin
     return out
 
 
-def episode(report: SIRData = FILE_A) -> Vardtillfalle:
-    return copy.deepcopy(report.vardtillfalle[0])
-
-
 def missing_modules(ep: Vardtillfalle, unit: UnitDeclaration) -> list[str]:
     found = run("SIR-R200", ep, unit)
     for f in found:
         assert f.severity is Severity.ERROR
         assert f.path == f.params["module"]
     return [f.params["module"] for f in found]
-
-
-def die(ep: Vardtillfalle, when: datetime) -> Vardtillfalle:
-    g = ep.grunddata
-    g.utskrivningstid = when
-    g.vardresultat = Vardresultat.AVLIDEN
-    g.utskrivningsorsak = Utskrivningsorsak.AVLIDEN
-    g.utskriven_till = UtskrivenTill.EJ_TILLAMPBART
-    return ep
 
 
 # -- the dictionary's statements (§9) ---------------------------------------------------
@@ -124,7 +76,7 @@ def test_file_a_with_the_full_icu_declaration_lacks_nems_and_more() -> None:
     assert nems.message("en") == "Declared module NEMS is missing for this episode."
 
 
-@pytest.mark.parametrize("report", [FILE_A, FILE_B], ids=["A", "B"])
+@each_example
 def test_no_unit_no_unit_findings(report: SIRData) -> None:
     assert all_unit_findings(report, None) == []
 
@@ -255,7 +207,7 @@ def test_r202_near_miss_declared_actions_and_no_actions_module() -> None:
 
 
 def with_header(**changes: Any) -> SIRData:
-    report = copy.deepcopy(FILE_A)
+    report = file_a()
     report.huvud = dataclasses.replace(report.huvud, **changes)
     return report
 

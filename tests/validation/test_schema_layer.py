@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from rulekit import FIXTURES
 
 from sir_format.validation import (
     Finding,
@@ -18,7 +19,6 @@ from sir_format.validation import (
 )
 from sir_format.validation.catalog import placeholders
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 XML_A = (FIXTURES / "file_a_iva.xml").read_text(encoding="utf-8")
 JSON_A = (FIXTURES / "file_a_iva.json").read_text(encoding="utf-8")
 XML_B = (FIXTURES / "file_b_ima.xml").read_text(encoding="utf-8")

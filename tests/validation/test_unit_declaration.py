@@ -38,6 +38,14 @@ def ima_data() -> dict[str, Any]:
     return tomllib.loads(IMA_TOML)
 
 
+def ima_declaring(vardtyper: list[str], module: str) -> dict[str, Any]:
+    """The IMA example with other vårdtyper and one more declared module."""
+    data = ima_data()
+    data["enhet"]["vardtyper"] = vardtyper
+    data["moduler"]["deklarerade"].append(module)
+    return data
+
+
 def keys_of(findings: list[Finding]) -> list[str]:
     return [f.params["key"] for f in findings]
 
@@ -241,10 +249,7 @@ def test_invalid_declaration_names_the_key(path: str, value: Any, key: str) -> N
     ],
 )
 def test_module_that_applies_to_no_declared_vardtyp(vardtyper: list[str], module: str) -> None:
-    data = ima_data()
-    data["enhet"]["vardtyper"] = vardtyper
-    data["moduler"]["deklarerade"].append(module)
-    findings = UnitDeclaration.check(data)
+    findings = UnitDeclaration.check(ima_declaring(vardtyper, module))
     assert keys_of(findings) == ["[moduler].deklarerade"]
     assert module in findings[0].params["reason"].en
     assert module in findings[0].params["reason"].sv
@@ -263,10 +268,7 @@ def test_module_that_applies_to_no_declared_vardtyp(vardtyper: list[str], module
     ],
 )
 def test_module_for_a_declared_vardtyp_is_accepted(vardtyper: list[str], module: str) -> None:
-    data = ima_data()
-    data["enhet"]["vardtyper"] = vardtyper
-    data["moduler"]["deklarerade"].append(module)
-    assert UnitDeclaration.check(data) == []
+    assert UnitDeclaration.check(ima_declaring(vardtyper, module)) == []
 
 
 @pytest.mark.parametrize(
