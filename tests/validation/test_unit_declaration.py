@@ -168,7 +168,14 @@ def _set(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     return data
 
 
-_DELETE = object()
+class _Delete:
+    """Sentinel: remove the key (a stable repr keeps test ids the same run to run)."""
+
+    def __repr__(self) -> str:
+        return "DELETE"
+
+
+_DELETE = _Delete()
 
 INVALID_IVA: list[tuple[str, Any, str]] = [
     ("extra", 1, "extra"),
