@@ -14,6 +14,13 @@ Hypothesis, so ``st.from_type(SIRData)`` and ``@given(report=...)`` type inferen
 strategies.
 """
 
+try:
+    import hypothesis  # noqa: F401
+except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
+    raise ImportError(
+        "sir_format.testing needs Hypothesis: pip install 'sir-format[testing]'"
+    ) from exc
+
 from sir_format.testing.strategies import episodes, reports, values
 
 __all__ = ["episodes", "reports", "values"]
