@@ -64,6 +64,7 @@ from sir_format.testing._codes import ACTION_CODES, DIAGNOSIS_CODES
 from sir_format.testing._modules import MODULES, applies, build_module
 from sir_format.testing._timeline import Stay
 from sir_format.testing.strategies import _grunddata, _person, _Plan
+from sir_format.validation.applicability import MATRIX as APPLICABILITY
 from sir_format.validation.reference import kva
 from sir_format.validation.reference.icd10se import icd10se
 
@@ -867,10 +868,10 @@ def enums_below(cls: type) -> set[type[enum.Enum]]:
 
 def where(cls: type) -> Vardtyp | None:
     """A vårdtyp whose episodes may hold ``cls`` (None: any)."""
-    for wire_name, rule in MODULES.items():
+    for wire_name in MODULES:
         f = EPISODE.by_wire[wire_name]
         if f.kind is Kind.COMPLEX and cls in classes_below(f.python_type):
-            return min(rule.vardtyper, key=lambda v: v.value)
+            return Vardtyp(min(APPLICABILITY[wire_name].allowed_vardtyper))
     return None
 
 
@@ -885,15 +886,20 @@ def test_reports_reach_every_model_class(cls: type) -> None:
 @st.composite
 def module_values(draw: st.DrawFn, wire_name: str) -> Any:
     """A coherent module built for a stay where it applies (exercises the builders directly)."""
-    rule = MODULES[wire_name]
-    vardtyp = draw(st.sampled_from(sorted(rule.vardtyper, key=lambda v: v.value)))
-    start = datetime(2023, 6, 1, 8, 0) if rule.death_until else datetime(2024, 3, 4, 8, 0)
+    rule = APPLICABILITY[wire_name]
+    vardtyp = Vardtyp(draw(st.sampled_from(sorted(rule.allowed_vardtyper))))
+    start = datetime(2023, 6, 1, 8, 0) if rule.death_to else datetime(2024, 3, 4, 8, 0)
     end = start + timedelta(days=draw(st.integers(0, 3)), hours=draw(st.integers(2, 20)))
-    adult = rule.adult if rule.adult is not None else draw(st.booleans())
+    if rule.min_age is not None:
+        adult = True
+    elif rule.max_age is not None:
+        adult = False
+    else:
+        adult = draw(st.booleans())
     children = [date(2010, 1, 1), date(2020, 1, 1)]  # under and over 18 at death
     birth = date(1950, 6, 1) if adult else draw(st.sampled_from(children))
     operated = draw(st.booleans())
-    stay = Stay(vardtyp, start, end, birth, died=rule.death_from is not None, operated=operated)
+    stay = Stay(vardtyp, start, end, birth, died=rule.requires_death, operated=operated)
     assert applies(wire_name, stay)
     return build_module(draw, wire_name, stay)
 

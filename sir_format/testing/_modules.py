@@ -8,7 +8,6 @@ is exactly as coherent as the original.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
@@ -55,74 +54,36 @@ from sir_format.models import (
 from sir_format.testing._codes import INVASIVE_VENTILATION, THORACIC_DRAIN, actions_on
 from sir_format.testing._timeline import Stay
 from sir_format.testing._values import model_values, number_values, values
+from sir_format.validation.applicability import DECLARABLE_MODULES, MATRIX
 
-__all__ = ["MODULES", "Applicability", "applies", "build_module", "link_actions"]
+__all__ = ["MODULES", "applies", "build_module", "link_actions"]
 
 T = TypeVar("T")
 
-_ICU = frozenset(v for v in Vardtyp if v is not Vardtyp.IMA)
-_DEATH_PROTOCOL = frozenset({Vardtyp.IVA, Vardtyp.TIVA, Vardtyp.BIVA})
-_ALL = frozenset(Vardtyp)
-_ADULT = 16
 _MINOR_AT_DEATH = 18  # SIR-R093
 _PNEUMOTHORAX = frozenset({SKKod.SK_061, SKKod.SK_062, SKKod.SK_063, SKKod.SK_064})
 _RASS_NOT_ASSESSABLE = -4  # CAM-ICU EjBedömbar iff RASS <= -4 (SIR-R108)
 _MAX_ROWS = 3
 
 
-@dataclass(frozen=True)
-class Applicability:
-    """Where a module may appear (§5.2; SIR-R030...R039, R042...R044)."""
-
-    vardtyper: frozenset[Vardtyp]
-    adult: bool | None = None  # True: age >= 16, False: age < 16, None: any age
-    since: date | None = None  # first episode start date (SIR-R039)
-    death_from: date | None = None  # death protocols: death date range
-    death_until: date | None = None
-
-    def __call__(self, stay: Stay) -> bool:
-        if stay.vardtyp not in self.vardtyper:
-            return False
-        if self.adult is not None and (stay.age >= _ADULT) is not self.adult:
-            return False
-        if self.since is not None and stay.start.date() < self.since:
-            return False
-        if self.death_from is None:
-            return True
-        death = stay.end.date()
-        return (
-            stay.died
-            and self.death_from <= death
-            and (self.death_until is None or death <= self.death_until)
-        )
-
-
-MODULES: dict[str, Applicability] = {
-    "Åtgärder": Applicability(_ALL),
-    "SAPS3": Applicability(frozenset({Vardtyp.IVA, Vardtyp.BIVA}), adult=True),
-    "PIM3": Applicability(_ICU, adult=False),
-    "Higgins": Applicability(frozenset({Vardtyp.TIVA}), adult=True),
-    "DagligSOFA": Applicability(
-        frozenset({Vardtyp.IVA, Vardtyp.TIVA}), adult=True, since=date(2023, 9, 1)
-    ),
-    "NEMS": Applicability(_ALL),
-    "Komplikationer": Applicability(_DEATH_PROTOCOL),
-    "Behandlingsstrategi": Applicability(_ALL),
-    "Sederingsmål": Applicability(_ICU),
-    "ClinicalFrailtyScale": Applicability(_ALL, adult=True, since=date(2021, 10, 1)),
-    "Omvårdnad": Applicability(_ALL, since=date(2023, 3, 20)),
-    "ViktOchLängd": Applicability(_ALL),
-    "Avlidna2020": Applicability(
-        _DEATH_PROTOCOL, death_from=date(2020, 1, 1), death_until=date(2023, 12, 31)
-    ),
-    "Avliden2024": Applicability(_DEATH_PROTOCOL, death_from=date(2024, 1, 1)),
-}
-"""Optional modules of ``Vårdtillfälle`` by wire name, with where each applies."""
+MODULES: tuple[str, ...] = DECLARABLE_MODULES
+"""Optional modules of ``Vårdtillfälle`` by wire name, in the §5.2 matrix's order."""
 
 
 def applies(wire_name: str, stay: Stay) -> bool:
-    """True when the module may be reported for the stay."""
-    return MODULES[wire_name](stay)
+    """True when the module may be reported for the stay (the validator's §5.2 matrix).
+
+    The matrix's action condition (``Sederingsmål`` needs a ``DG021`` action to be *required*)
+    is left out: it decides whether a module must be sent, not whether it may be;
+    :func:`link_actions` adds the action that keeps SIR-R037 quiet.
+    """
+    row = MATRIX[wire_name]
+    return (
+        row.allows_vardtyp(stay.vardtyp.value)
+        and row.allows_age(stay.age)
+        and row.in_use_on(stay.start.date())
+        and row.covers_death(stay.end.date() if stay.died else None)
+    )
 
 
 # ---------------------------------------------------------------- helpers
