@@ -8,8 +8,11 @@ The verbs mirror SIR's .NET packages (``ToXML()``, ``ToJsonDocument()``, ``Save(
     data = sir_format.to_xml(report)
     same = sir_format.from_xml(data)
 
-A :class:`Codec` holds all cached state (compiled schema, binders, msgspec types) and the safety
-:class:`Limits`; the module-level functions use a shared default codec.
+A :class:`Codec` holds the safety :class:`Limits`; the module-level functions use a shared
+default codec. Every reading verb goes through the one reading pipeline that ``validate`` uses
+(:mod:`sir_format.validation._sources`): a read succeeds exactly when
+``validate(..., profile="schema")`` finds no error, and a :class:`~sir_format.errors.ParseError`
+carries the :class:`~sir_format.validation.Finding` that ``validate`` reports.
 """
 
 from __future__ import annotations
@@ -19,16 +22,15 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Literal
+from typing import IO, Literal
 
 from sir_format import _xml
+from sir_format._json import JsonCodec
 from sir_format._xml import Limits
 from sir_format.errors import ParseError, SirFormatError
-from sir_format.metadata import model_info
 from sir_format.models import Huvud, SIRData, Vardtillfalle
-
-if TYPE_CHECKING:
-    from sir_format._json import JsonCodec
+from sir_format.validation import _reading
+from sir_format.validation._sources import EXTENSIONS, sniff, text_to_bytes
 
 __all__ = [
     "Codec",
@@ -50,20 +52,16 @@ __all__ = [
 ]
 
 Format = Literal["xml", "json"]
-_EXTENSIONS: dict[str, Format] = {".xml": "xml", ".json": "json"}
-_BOM = b"\xef\xbb\xbf"
 PathLike = str | os.PathLike[str]
 
 
 def detect_format(data: bytes | str) -> Format:
     """Tell XML from JSON by the first significant character (a BOM is skipped)."""
-    head = data[:4096].encode("utf-8") if isinstance(data, str) else data[:4096]
-    head = head.removeprefix(_BOM).lstrip()
-    if head.startswith(b"<"):
-        return "xml"
-    if head.startswith((b"{", b"[")):
-        return "json"
-    raise ParseError("cannot tell the format: the input starts with neither '<' nor '{'")
+    head = text_to_bytes(data[:4096]) if isinstance(data, str) else bytes(data[:4096])
+    found = sniff(head)
+    if found is None:
+        raise ParseError("cannot tell the format: the input starts with neither '<' nor '{'")
+    return "xml" if found == "xml" else "json"
 
 
 def _format_of(path: Path, given: Format | None) -> Format | None:
@@ -71,7 +69,16 @@ def _format_of(path: Path, given: Format | None) -> Format | None:
         if given not in ("xml", "json"):
             raise SirFormatError(f"unknown format {given!r}; use 'xml' or 'json'")
         return given
-    return _EXTENSIONS.get(path.suffix.lower())
+    found = EXTENSIONS.get(path.suffix.lower())
+    return None if found is None else "xml" if found == "xml" else "json"
+
+
+def _content(data: bytes | str) -> bytes:
+    if isinstance(data, str):
+        return text_to_bytes(data)
+    if isinstance(data, bytes | bytearray | memoryview):
+        return bytes(data)
+    raise ParseError(f"expected bytes or str, got {type(data).__name__}")
 
 
 class Codec:
@@ -83,20 +90,12 @@ class Codec:
 
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
-        self._json: JsonCodec | None = None
-
-    @property
-    def json(self) -> JsonCodec:
-        if self._json is None:
-            from sir_format._json import JsonCodec
-
-            self._json = JsonCodec()
-        return self._json
+        self.json = JsonCodec()
 
     # -- XML ----------------------------------------------------------------
     def from_xml(self, data: bytes | str) -> SIRData:
         """Parse and validate an XML report (``SIRDataVer52``)."""
-        return _xml.read_xml(data, self.limits)
+        return _reading.read(_content(data), self.limits, "xml")
 
     def to_xml(self, report: SIRData) -> bytes:
         """Write a report as UTF-8 XML, schema order, deterministic."""
@@ -105,21 +104,7 @@ class Codec:
     # -- JSON ---------------------------------------------------------------
     def from_json(self, data: bytes | str) -> SIRData:
         """Parse and validate a JSON report (the ``SIRData`` object)."""
-        raw = data.encode("utf-8") if isinstance(data, str) else data
-        if self.limits.max_bytes is not None and len(raw) > self.limits.max_bytes:
-            from sir_format.errors import InputTooLargeError
-
-            raise InputTooLargeError(
-                f"input is {len(raw)} bytes, above the limit of {self.limits.max_bytes} bytes"
-            )
-        report = self.json.decode(raw)
-        limit = self.limits.episode_limit()
-        if limit is not None and len(report.vardtillfalle) > limit:
-            raise ParseError(
-                f"{len(report.vardtillfalle)} episodes, above the limit of {limit} "
-                "(raise Limits.max_episodes to read bulk files)"
-            )
-        return report
+        return _reading.read(_content(data), self.limits, "json")
 
     def to_json(self, report: SIRData, *, pretty: bool = False) -> bytes:
         """Write a report as UTF-8 JSON, keys in schema order, deterministic."""
@@ -128,8 +113,7 @@ class Codec:
     # -- any format -----------------------------------------------------------
     def loads(self, data: bytes | str, format: Format | None = None) -> SIRData:
         """Parse XML or JSON; the format is detected from the content unless given."""
-        chosen = format or detect_format(data)
-        return self.from_xml(data) if chosen == "xml" else self.from_json(data)
+        return _reading.read(_content(data), self.limits, format)
 
     def dumps(self, report: SIRData, format: Format) -> bytes:
         """Write a report in the given format."""
@@ -144,13 +128,8 @@ class Codec:
         return self.dumps(self.loads(data), to)
 
     def load(self, path: PathLike, *, format: Format | None = None) -> SIRData:
-        """Read a report file; the format comes from the extension, else from the content."""
-        file = Path(path)
-        try:
-            data = file.read_bytes()
-        except OSError as exc:
-            raise SirFormatError(f"cannot read {file}: {exc.strerror or exc}") from exc
-        return self.loads(data, _format_of(file, format))
+        """Read a report file; the format comes from the content, else from the extension."""
+        return _reading.read(Path(path), self.limits, format)
 
     def save(self, report: SIRData, path: PathLike, *, format: Format | None = None) -> None:
         """Write a report file atomically; the format comes from the extension unless given."""
@@ -184,31 +163,25 @@ class Codec:
 
 
 class ReportStream:
-    """An XML report read incrementally: :attr:`header`, then iterate over episodes.
+    """A report read incrementally: :attr:`header`, then iterate over episodes.
 
-    Only the episode being handed out is held in memory; a 20,000-episode file streams in
-    roughly constant space.
+    XML files stream: only the episode being handed out is held in memory, so a
+    20,000-episode file reads in roughly constant space. The size limit does not apply; the
+    episode limit does (raise ``Limits.max_episodes`` for bulk files).
     """
 
     def __init__(self, source: PathLike | IO[bytes], limits: Limits | None = None) -> None:
-        target: str | IO[bytes] = (
-            os.fspath(source) if isinstance(source, str | os.PathLike) else source
-        )
-        if isinstance(target, str) and not os.path.isfile(target):
-            raise SirFormatError(f"cannot read {target}: no such file")
-        self._elements = _xml.iter_episode_elements(target, limits)
-        header_field = model_info(SIRData).fields[0]
-        try:
-            first = next(self._elements)
-        except StopIteration:  # pragma: no cover - iter_episode_elements raises instead
-            raise ParseError("the report is empty") from None
-        self.header: Huvud = _xml.bind(first, header_field.python_type)
+        chosen = limits or Limits()
+        unbounded = Limits(max_bytes=None, max_episodes=chosen.max_episodes)
+        target = Path(source) if isinstance(source, str | os.PathLike) else source
+        self.header: Huvud
+        self.header, self._episodes = _reading.stream(target, unbounded)
         self.count = 0
 
     def __iter__(self) -> Iterator[Vardtillfalle]:
-        for element in self._elements:
+        for episode in self._episodes:
             self.count += 1
-            yield _xml.bind(element, Vardtillfalle)
+            yield episode
 
 
 def write_atomically(file: Path, data: bytes) -> None:

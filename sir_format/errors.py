@@ -7,6 +7,11 @@ Every error the library raises on bad input is a :class:`SirFormatError`, which 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sir_format.validation._core import Finding
+
 __all__ = [
     "InputTooLargeError",
     "ParseError",
@@ -24,7 +29,12 @@ class SirFormatError(ValueError):
         path: logical location (``Vårdtillfälle[0]/Grunddata/Kön``), or ``None``.
         line: 1-based line in the source, where known.
         column: 1-based column in the source, where known.
+        finding: for errors about the input, the :class:`~sir_format.validation.Finding` that
+            ``validate`` reports for the same input (code, severity, messages in Swedish and
+            English, path, XPath, JSON Pointer, line, column); ``None`` otherwise.
     """
+
+    finding: Finding | None
 
     def __init__(
         self,
@@ -33,12 +43,19 @@ class SirFormatError(ValueError):
         path: str | None = None,
         line: int | None = None,
         column: int | None = None,
+        finding: Any = None,
     ) -> None:
         self.message = message
         self.path = path
         self.line = line
         self.column = column
+        self.finding = finding
         super().__init__(self._render())
+
+    @property
+    def code(self) -> str | None:
+        """The finding's stable code (``SIR-X021``), when the error carries one."""
+        return self.finding.code if self.finding is not None else None
 
     def _render(self) -> str:
         where = []
@@ -46,7 +63,8 @@ class SirFormatError(ValueError):
             where.append(self.path)
         if self.line:
             where.append(f"line {self.line}" + (f", column {self.column}" if self.column else ""))
-        return f"{self.message} (at {'; '.join(where)})" if where else self.message
+        text = f"{self.message} (at {'; '.join(where)})" if where else self.message
+        return " ".join(text.split())  # one line, whatever the message holds
 
 
 class ParseError(SirFormatError):

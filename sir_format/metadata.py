@@ -12,7 +12,6 @@ repeats a field's name or limit.
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import types
 import typing
@@ -22,8 +21,12 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+import msgspec
+
 from sir_format._generated import models as _models
+from sir_format._generated.facts import FACTS
 from sir_format._generated.schema_info import SCHEMA_INFO
+from sir_format._numbers import DecimalMarker
 
 __all__ = [
     "ROOT_ELEMENT",
@@ -87,6 +90,8 @@ class FieldInfo:
         xsd_type: name of the named XSD type, or "" for an anonymous one.
         white_space: the XSD whiteSpace facet of a simple value (``collapse`` for tokens,
             numbers, dates and code lists; ``preserve`` for plain strings; "" for complex).
+        free_text: free text (derived from ``TextTyp``): readers trim it and keep the inside
+            exactly; its lengths count the trimmed value (data dictionary §12, D2).
     """
 
     wire_name: str
@@ -103,6 +108,7 @@ class FieldInfo:
     provenance: str
     xsd_type: str
     white_space: str
+    free_text: bool = False
 
     @property
     def required(self) -> bool:
@@ -149,6 +155,7 @@ _FACET_KEYS = (
     "fraction_digits",
     "total_digits",
 )
+_UNBOUNDED = 2**31 - 1  # maxOccurs="unbounded"
 _SCALARS: dict[type, Kind] = {
     int: Kind.INTEGER,
     Decimal: Kind.DECIMAL,
@@ -160,6 +167,12 @@ _SCALARS: dict[type, Kind] = {
 
 def _classify(hint: Any) -> tuple[Kind, type, type[enum.Enum] | None]:
     origin = typing.get_origin(hint)
+    if origin is typing.Annotated:
+        return _classify(typing.get_args(hint)[0])
+    if isinstance(hint, type) and issubclass(hint, DecimalMarker):
+        if hint.unknown is not None:
+            return Kind.NUMBER_OR_UNKNOWN, Decimal, hint.unknown
+        return Kind.DECIMAL, Decimal, None
     if origin is list:
         return _classify(typing.get_args(hint)[0])
     if origin in (typing.Union, types.UnionType):
@@ -168,12 +181,13 @@ def _classify(hint: Any) -> tuple[Kind, type, type[enum.Enum] | None]:
             return _classify(members[0])
         enums = [m for m in members if isinstance(m, type) and issubclass(m, enum.Enum)]
         numbers = [m for m in members if m in (int, Decimal)]
+        numbers += [m for m in members if typing.get_origin(m) is typing.Annotated]
         if len(enums) == 1 and len(numbers) == 1:
-            return Kind.NUMBER_OR_UNKNOWN, numbers[0], enums[0]
+            return Kind.NUMBER_OR_UNKNOWN, _classify(numbers[0])[1], enums[0]
         raise TypeError(f"unsupported union type {hint!r}")
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return Kind.ENUM, hint, None
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and issubclass(hint, msgspec.Struct):
         return Kind.COMPLEX, hint, None
     # date must be checked after datetime (datetime is a subclass of date)
     for scalar in (datetime, date, Decimal, int, str):
@@ -196,29 +210,29 @@ def _coerce_bound(value: Any, kind: Kind, python_type: type) -> Any:
     return value
 
 
+def _is_list(hint: Any) -> bool:
+    if typing.get_origin(hint) is typing.Annotated:
+        hint = typing.get_args(hint)[0]
+    return typing.get_origin(hint) is list
+
+
 @cache
 def model_info(cls: type) -> ModelInfo:
     """Return the metadata of a generated model class (cached)."""
-    if not dataclasses.is_dataclass(cls):
+    if not (isinstance(cls, type) and issubclass(cls, msgspec.Struct)):
         raise TypeError(f"{cls!r} is not a model class")
-    xsd_type = getattr(getattr(cls, "Meta", None), "name", cls.__name__)
+    facts = _facts_of(cls)
+    xsd_type = facts["xsd_type"]
     info = SCHEMA_INFO["types"].get(xsd_type, {"elements": {}, "choices": ()})
-    hints = typing.get_type_hints(cls, vars(_models))
+    hints = typing.get_type_hints(cls, vars(_models), include_extras=True)
     choices: tuple[tuple[tuple[str, ...], ...], ...] = info["choices"]
     choice_of = {
         name: index for index, group in enumerate(choices) for branch in group for name in branch
     }
     fields = []
-    for f in dataclasses.fields(cls):
-        meta = f.metadata
-        if meta.get("type") != "Element":
-            continue
+    for py_name, meta in facts["fields"].items():
         wire = meta["name"]
-        kind, python_type, unknown = _classify(hints[f.name])
-        is_list = typing.get_origin(hints[f.name]) is list
-        optional = f.default is None
-        min_occurs = int(meta.get("min_occurs", 0 if (optional or is_list) else 1))
-        max_occurs = int(meta.get("max_occurs", 1))
+        kind, python_type, unknown = _classify(hints[py_name])
         enumeration: tuple[str, ...] = ()
         if kind is Kind.ENUM:
             enumeration = tuple(m.value for m in python_type)  # type: ignore[attr-defined]
@@ -230,23 +244,32 @@ def model_info(cls: type) -> ModelInfo:
         fields.append(
             FieldInfo(
                 wire_name=wire,
-                py_name=f.name,
+                py_name=py_name,
                 kind=kind,
                 python_type=python_type,
                 unknown=unknown,
                 facets=facets,
-                min_occurs=min_occurs,
-                max_occurs=max_occurs,
-                is_list=is_list,
+                min_occurs=meta["min_occurs"],
+                max_occurs=meta["max_occurs"] or _UNBOUNDED,
+                is_list=_is_list(hints[py_name]),
                 choice=choice_of.get(wire),
                 doc=element.get("doc", ""),
                 provenance=element.get("provenance", ""),
                 xsd_type=element.get("type_name", ""),
                 white_space=element.get("white_space", ""),
+                free_text=element.get("free_text", False),
             )
         )
     doc = (cls.__doc__ or "").strip() if not fields else ""
     return ModelInfo(cls=cls, xsd_type=xsd_type, fields=tuple(fields), choices=choices, doc=doc)
+
+
+def _facts_of(cls: type) -> dict[str, Any]:
+    for klass in cls.__mro__:
+        facts = FACTS.get(klass.__name__)
+        if facts is not None and getattr(_models, klass.__name__, None) is klass:
+            return {**facts, "xsd_type": getattr(cls, "__xsd_type__", facts["xsd_type"])}
+    raise TypeError(f"{cls!r} is not a model class")
 
 
 @cache

@@ -70,7 +70,7 @@ def test_models_facade_exposes_root_episode_modules_and_enums() -> None:
         assert enum_type in exported
     assert sir_format.SIRDataVer52.__name__ == "SIRDataVer52"
     assert issubclass(sir_format.SIRDataVer52, sir_format.SIRData)
-    assert sir_format.Vardtillfalle.Meta.name == "VårdtillfälleTyp"
+    assert sir_format.Vardtillfalle.__xsd_type__ == "VårdtillfälleTyp"
 
 
 def test_importing_the_package_does_not_import_hypothesis() -> None:

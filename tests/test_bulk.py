@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import importlib.util
 import itertools
 import sys
@@ -11,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from types import ModuleType
 
+import msgspec
 import pytest
 from lxml import etree
 from stdnum import luhn
@@ -196,8 +196,8 @@ def test_identity_check_catches_a_wrong_sex(icu: SIRData) -> None:
         e for e in icu.vardtillfalle if e.grunddata.personnummertyp is Personnummertyp.PERSONNUMMER
     )
     wrong = Kon.KVINNA if episode.grunddata.kon is Kon.MAN else Kon.MAN
-    changed = dataclasses.replace(
-        episode, grunddata=dataclasses.replace(episode.grunddata, kon=wrong)
+    changed = msgspec.structs.replace(
+        episode, grunddata=msgspec.structs.replace(episode.grunddata, kon=wrong)
     )
     assert not _identity_ok(changed)
 

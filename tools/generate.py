@@ -6,19 +6,19 @@ Usage::
 
 Steps (all deterministic, no timestamps):
 
-1. ``xsdata generate`` with the committed ``.xsdata.xml`` configuration.
-2. Fields whose XSD type derives from ``xs:date`` / ``xs:dateTime`` are retyped to
-   ``datetime.date`` / ``datetime.datetime`` and given xsdata's ``format`` metadata.
-3. ``schema_info.py`` is written from the XSD: documentation, provenance marks, choice groups
+1. xsdata, with the committed ``.xsdata.xml`` configuration and the generator plugin in
+   ``tools/xsdata_msgspec`` (registered as the output format ``msgspec``), writes the model as
+   ``msgspec.Struct`` classes (``models.py``) and the facts of every field (``facts.py``).
+2. ``schema_info.py`` is written from the XSD: documentation, provenance marks, choice groups
    and the primitive type of every element.
-4. A stable header (generator version, XSD sha256) is put on every module.
+3. A stable header (generator version, XSD sha256) is put on every module.
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
 import hashlib
+import os
 import pprint
 import re
 import shutil
@@ -30,14 +30,17 @@ from typing import Any
 
 import xmlschema
 import xsdata
+from xsdata.codegen.transformer import ResourceTransformer
+from xsdata.codegen.writer import CodeWriter
+from xsdata.models.config import GeneratorConfig
+from xsdata_msgspec import FORMAT_NAME, MsgspecGenerator
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_XSD = ROOT / "sir_format" / "schemas" / "SIRDataVer52.xsd"
 DEFAULT_OUT = ROOT / "sir_format" / "_generated"
 CONFIG = ROOT / ".xsdata.xml"
 PACKAGE = "sir_format._generated"
-DATE_FORMATS = {"date": "%Y-%m-%d", "dateTime": "%Y-%m-%dT%H:%M:%S"}
-PY_DATE_TYPES = {"date": "date", "dateTime": "datetime"}
+FREE_TEXT_TYPE = "TextTyp"  # free text derives from it: trimmed by readers, lengths after (D2)
 PROVENANCE = re.compile(r"\s*\[([VPR])\]\.?\s*$")
 
 
@@ -77,6 +80,14 @@ def _white_space(xsd_type: Any) -> str:
     return str(getattr(xsd_type, "white_space", None) or "preserve")
 
 
+def _free_text(xsd_type: Any) -> bool:
+    while xsd_type is not None and not xsd_type.is_complex():
+        if xsd_type.local_name == FREE_TEXT_TYPE:
+            return True
+        xsd_type = getattr(xsd_type, "base_type", None)
+    return False
+
+
 def _walk(group: Any, elements: dict[str, Any], choices: list[Any]) -> None:
     for item in group:
         if isinstance(item, xmlschema.validators.XsdElement):
@@ -87,6 +98,7 @@ def _walk(group: Any, elements: dict[str, Any], choices: list[Any]) -> None:
                 "primitive": _primitive(item.type),
                 "type_name": item.type.local_name or "",
                 "white_space": _white_space(item.type),
+                "free_text": _free_text(item.type),
             }
         elif item.model == "choice":
             branches = []
@@ -122,89 +134,49 @@ def schema_info(xsd: Path) -> dict[str, Any]:
     return {"types": types, "roots": roots}
 
 
-def _retype_dates(source: str, info: dict[str, Any]) -> str:
-    tree = ast.parse(source)
-    lines = source.splitlines(keepends=True)
-    edits: list[tuple[int, int, int, str, int, str]] = []
-    for node in tree.body:
-        if not isinstance(node, ast.ClassDef):
-            continue
-        meta_name = None
-        for item in node.body:
-            if isinstance(item, ast.ClassDef) and item.name == "Meta":
-                for stmt in item.body:
-                    if (
-                        isinstance(stmt, ast.Assign)
-                        and isinstance(stmt.value, ast.Constant)
-                        and getattr(stmt.targets[0], "id", "") == "name"
-                    ):
-                        meta_name = stmt.value.value
-        type_info = info["types"].get(meta_name or "")
-        if type_info is None:
-            continue
-        for item in node.body:
-            if not (isinstance(item, ast.AnnAssign) and isinstance(item.value, ast.Call)):
-                continue
-            metadata = next((k.value for k in item.value.keywords if k.arg == "metadata"), None)
-            if not isinstance(metadata, ast.Dict):
-                continue
-            wire = next(
-                (
-                    v.value
-                    for k, v in zip(metadata.keys, metadata.values, strict=True)
-                    if isinstance(k, ast.Constant)
-                    and k.value == "name"
-                    and isinstance(v, ast.Constant)
-                ),
-                None,
-            )
-            element = type_info["elements"].get(wire)
-            if element is None or element["primitive"] not in PY_DATE_TYPES:
-                continue
-            ann = item.annotation
-            segment = ast.get_source_segment(source, ann) or ""
-            new_ann = re.sub(r"\bstr\b", PY_DATE_TYPES[element["primitive"]], segment)
-            last = metadata.values[-1]
-            insert_at = (last.end_lineno or 0, last.end_col_offset or 0)
-            fmt = DATE_FORMATS[element["primitive"]]
-            edits.append(
-                (ann.lineno, ann.col_offset, ann.end_col_offset or 0, new_ann, *insert_at, fmt)
-            )
-    # apply edits bottom-up so offsets stay valid
-    for lineno, col, end_col, new_ann, ins_line, ins_col, fmt in sorted(edits, reverse=True):
-        line = lines[ins_line - 1]
-        lines[ins_line - 1] = line[:ins_col] + f',\n"format": "{fmt}"' + line[ins_col:]
-        line = lines[lineno - 1]
-        lines[lineno - 1] = line[:col] + new_ann + line[end_col:]
-    out = "".join(lines)
-    return out.replace(
-        "from dataclasses import dataclass, field\n",
-        "from dataclasses import dataclass, field\nfrom datetime import date, datetime\n",
-        1,
-    )
+def _element_facts(info: dict[str, Any], key: str) -> dict[tuple[str, str], Any]:
+    return {
+        (type_name, element): facts[key]
+        for type_name, type_info in info["types"].items()
+        for element, facts in type_info["elements"].items()
+    }
+
+
+def _run_xsdata(xsd: Path, workdir: Path, info: dict[str, Any]) -> Path:
+    """Run xsdata with the committed configuration and the msgspec plugin inside ``workdir``."""
+    MsgspecGenerator.primitives = _element_facts(info, "primitive")
+    MsgspecGenerator.free_text = {k for k, v in _element_facts(info, "free_text").items() if v}
+    CodeWriter.register_generator(FORMAT_NAME, MsgspecGenerator)
+    config = GeneratorConfig.read(CONFIG)
+    here = Path.cwd()
+    os.chdir(workdir)
+    sys.path.insert(0, str(workdir))
+    try:
+        ResourceTransformer(config=config).process([xsd.as_uri()])
+    finally:
+        sys.path.remove(str(workdir))
+        top = PACKAGE.split(".")[0]
+        for name in [m for m in sys.modules if m == top or m.startswith(top + ".")]:
+            del sys.modules[name]  # xsdata imported the temporary copy to check it
+        os.chdir(here)
+    return workdir.joinpath(*PACKAGE.split(".")[:-1])
 
 
 def generate(xsd: Path, out: Path) -> None:
     info = schema_info(xsd)
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            [sys.executable, "-m", "xsdata", "generate", "-c", str(CONFIG), str(xsd)],
-            cwd=tmp,
-            check=True,
-            capture_output=True,
-            env=_env(),
-        )
-        produced = Path(tmp, *PACKAGE.split(".")[:-1])
+        produced = _run_xsdata(xsd, Path(tmp), info)
         models = (produced / "generated.py").read_text(encoding="utf-8")
         exports = (produced / "__init__.py").read_text(encoding="utf-8")
-    models = _retype_dates(models, info)
+        facts = (produced / "facts.py").read_text(encoding="utf-8")
     exports = exports.replace("sir_format.generated", f"{PACKAGE}.models")
     header = _header(xsd)
     files = {
         "models.py": header + models,
         "__init__.py": header + exports,
+        "facts.py": header + facts,
         "schema_info.py": header
-        + '"""Facts read from the XSD that dataclass metadata does not carry."""\n\n'
+        + '"""Facts read from the XSD that the model\'s field facts do not carry."""\n\n'
         + "from typing import Any\n\n"
         + "SCHEMA_INFO: dict[str, Any] = "
         + pprint.pformat(info, width=10**6, sort_dicts=True)
@@ -215,20 +187,14 @@ def generate(xsd: Path, out: Path) -> None:
     out.mkdir(parents=True)
     for name, text in files.items():
         (out / name).write_text(text, encoding="utf-8")
+    subprocess.run([_ruff(), "check", "--quiet", "--fix-only", "--select", "F401,I", str(out)],
+                   check=False)
     subprocess.run([_ruff(), "format", "--quiet", str(out)], check=True)
 
 
 def _ruff() -> str:
     candidate = Path(sys.executable).with_name("ruff")
     return str(candidate) if candidate.exists() else "ruff"
-
-
-def _env() -> dict[str, str]:
-    import os
-
-    env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    return env
 
 
 def main(argv: list[str] | None = None) -> int:

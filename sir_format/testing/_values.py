@@ -28,9 +28,10 @@ _DEFAULT_NUMBER_BOUND = 10**9
 _EARLIEST_DATE = date(1000, 1, 1)  # four-digit years, as the lexical pattern needs
 _LATEST_DATE = date(9999, 12, 31)
 
-# Free text (xs:token based): words of printable characters joined by single spaces, so there
-# is no leading, trailing or double space, no tab or line break and no control character.
-# Letters, marks, numbers, punctuation and symbols are all legal XML 1.0 characters.
+# Free text: words of printable characters joined by one or two spaces, so there is no leading
+# or trailing space, no tab or line break and no control character, while the inside keeps
+# what a reader must not collapse (data dictionary §12, D2). Letters, marks, numbers,
+# punctuation and symbols are all legal XML 1.0 characters.
 _WORD = st.text(st.characters(categories=("L", "M", "N", "P", "S")), min_size=1, max_size=12)
 
 
@@ -67,16 +68,18 @@ def _token_text(facets: Facets) -> st.SearchStrategy[str]:
     low = facets.min_length or 1
     high = facets.max_length
 
-    def fit(words: list[str]) -> str:
-        text = " ".join(words)
+    def fit(parts: tuple[list[str], str]) -> str:
+        words, space = parts
+        text = space.join(words)
         return text[:high].rstrip(" ") if high is not None else text
 
-    text = st.lists(_WORD, min_size=1, max_size=6).map(fit)
+    spaces = st.sampled_from([" ", "  "])
+    text = st.tuples(st.lists(_WORD, min_size=1, max_size=6), spaces).map(fit)
     return text.filter(lambda s: len(s) >= low) if low > 1 else text
 
 
-def _string(facets: Facets) -> st.SearchStrategy[str]:
-    if facets.pattern is None:
+def _string(facets: Facets, *, free_text: bool = False) -> st.SearchStrategy[str]:
+    if facets.pattern is None or free_text:
         return _token_text(facets)
     strategy = st.from_regex(python_pattern(facets.pattern), fullmatch=True)
     low, high = facets.min_length, facets.max_length
@@ -158,7 +161,7 @@ def values(field: FieldInfo) -> st.SearchStrategy[Any]:
         members: list[enum.Enum] = list(field.python_type)  # type: ignore[call-overload]
         return st.sampled_from(members)
     if kind is Kind.STRING:
-        return _string(field.facets)
+        return _string(field.facets, free_text=field.free_text)
     if kind in (Kind.INTEGER, Kind.DECIMAL):
         return number_values(field)
     if kind is Kind.DATE:

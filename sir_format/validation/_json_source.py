@@ -37,6 +37,7 @@ NUMBER = Text(sv="ett tal", en="a number")
 BOOLEAN = Text(sv="ett sanningsvärde", en="a boolean")
 NULL = Text(sv="null", en="null")
 _PLAIN_DIGITS = 40  # decimals written out in plain notation up to this magnitude
+_XSD_SPACE = " \t\n\r"
 _TEXT_KINDS = {Kind.STRING, Kind.ENUM, Kind.DATE, Kind.DATETIME}
 
 
@@ -297,6 +298,13 @@ class _Builder:
             self._wrong_type(f.wire_name, self._expected(f), value, location)
             return ""
         if isinstance(value, str):
+            if f.free_text:
+                return value.strip(_XSD_SPACE)  # D2: trimmed, never collapsed inside
+            if f.white_space == "collapse" and value != value.strip(_XSD_SPACE):
+                # D4: a JSON string holds exactly the token, date or time
+                self._problem("SIR-X037", {"element": f.wire_name, "v": value}, location)
+                self.suppressed.append(location)
+                return value.strip(_XSD_SPACE)
             return value
         if isinstance(value, Decimal):
             if f.python_type is int:  # a JSON number with a fraction or an exponent

@@ -1,11 +1,19 @@
 """Turn any validation source into a stream of fragments and problems.
 
+This is the one reading pipeline: the codec (``from_xml``, ``from_json``, ``load``,
+``iter_episodes``, ``convert``) and ``validate`` both read through it. Opening (bytes, text,
+path, file object, resource), the hardened parser, DOCTYPE refusal, BOM and encoding sniffing,
+the size and episode limits, format detection and the extension map live here only.
+
 Whatever the source (an XML file streamed with ``iterparse``, XML or JSON bytes, a model
-object), the validator sees the same thing: the ``Huvud`` element, then each ``Vårdtillfälle``
-element, as lxml elements with the wire names of the schema, interleaved with problems found
-while reading (well-formedness, the root and its direct content). JSON is decoded and rebuilt
-as the equivalent element tree; model objects are written as XML first. So every source runs
-the same schema and rule pipeline and gives the same codes and logical paths.
+object), the consumer sees the same thing: the ``Huvud``, then each ``Vårdtillfälle``,
+interleaved with problems found while reading (well-formedness, the root and its direct
+content). XML fragments are lxml elements with the wire names of the schema, checked by the
+schema layer and then bound to the model. JSON is first decoded by the fast path straight into
+the model (:func:`sir_format._json.decode_fast`), which accepts only schema-valid input; when it
+declines, the JSON is decoded again and rebuilt as the equivalent element tree, so that the
+same schema layer names every problem. Model objects are written as XML first. So every source
+gives the same codes and logical paths.
 
 An XML fragment is cleared as soon as the consumer asks for the next item, so a file of any
 size is read in roughly constant memory.
@@ -13,6 +21,7 @@ size is read in roughly constant memory.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -27,21 +36,33 @@ from lxml import etree
 from sir_format import _xml
 from sir_format._paths import Location
 from sir_format.errors import SerializeError, SirFormatError
-from sir_format.metadata import ROOT_ELEMENT, model_info
+from sir_format.metadata import ROOT_ELEMENT, Kind, all_models, model_info
 from sir_format.models import SIRData, Vardtillfalle
 from sir_format.validation._core import Layer, Text
 
 __all__ = [
     "EPISODE",
+    "EPISODE_CLASS",
+    "EXTENSIONS",
     "HEADER",
+    "HEADER_CLASS",
     "Fragment",
     "Problem",
     "Source",
+    "bind",
     "open_source",
     "parse_logical_path",
+    "sniff",
+    "text_to_bytes",
+    "trim_free_text",
 ]
 
 HEADER, EPISODE = (f.wire_name for f in model_info(SIRData).fields)
+HEADER_CLASS, EPISODE_CLASS = (f.python_type for f in model_info(SIRData).fields)
+EXTENSIONS = {".xml": "xml", ".json": "json"}
+"""File name extension → format, for paths (content decides for everything else)."""
+_STREAM_ABOVE = 16 * 1024 * 1024  # XML bytes above this are parsed as a stream (memory)
+bind = _xml.bind
 _XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
 _BOM = b"\xef\xbb\xbf"
 _VERSIONED_ROOT = re.compile(r"^SIRDataVer(\d)(\d+)$")
@@ -53,12 +74,13 @@ class Fragment:
     """The header or one episode, ready for the schema layer."""
 
     role: str  # HEADER or EPISODE (the wire names)
-    element: etree._Element
+    element: etree._Element | None  # None when read straight into the model
     index: int | None  # 0-based episode position; None for the header
     location: Location
     keep_lines: bool
     suppressed: tuple[Location, ...] = ()
     failed: bool = False  # the reader already found it invalid (JSON-only problems)
+    model: Any = None  # the model object, when the fast JSON path read it
 
 
 @dataclass(slots=True)
@@ -91,30 +113,32 @@ class Source:
 # --------------------------------------------------------------------------- opening
 
 
-def open_source(source: Any, limits: _xml.Limits) -> Source:
+def open_source(source: Any, limits: _xml.Limits, format: str | None = None) -> Source:
     """Open ``source`` (model, bytes, text, path, resource, binary file object).
 
-    Raises only on misuse (an unsupported type) or an unreadable path.
+    ``format`` (``"xml"`` or ``"json"``) reads the input as that format whatever it looks
+    like; by default the content decides, and for a path whose content is neither, the
+    extension. Raises only on misuse (an unsupported type) or an unreadable path.
     """
     if isinstance(source, SIRData):
         return Source("<model>", "model", _model_items(source))
     if isinstance(source, bytes | bytearray | memoryview):
-        return _from_bytes(bytes(source), "<bytes>", limits)
+        return _from_bytes(bytes(source), "<bytes>", limits, format)
     if isinstance(source, str) and _looks_like_content(source):
-        return _from_bytes(_text_to_bytes(source), "<text>", limits)
+        return _from_bytes(text_to_bytes(source), "<text>", limits, format)
     if isinstance(source, str | os.PathLike):
-        return _from_path(Path(source), limits)
+        return _from_path(Path(source), limits, format)
     if callable(getattr(source, "read_bytes", None)):  # importlib.resources Traversable
         try:
             data = source.read_bytes()
         except OSError as exc:
             raise SirFormatError(f"cannot read {source}: {exc.strerror or exc}") from None
-        return _from_bytes(data, str(getattr(source, "name", "<resource>")), limits)
+        return _from_bytes(data, str(getattr(source, "name", "<resource>")), limits, format)
     if callable(getattr(source, "read", None)):  # a binary file object
         data = source.read()
         if not isinstance(data, bytes):
             raise TypeError("validate() reads binary file objects: open the file with 'rb'")
-        return _from_bytes(data, str(getattr(source, "name", "<stream>")), limits)
+        return _from_bytes(data, str(getattr(source, "name", "<stream>")), limits, format)
     raise TypeError(
         "validate() takes a report model (SIRData), XML or JSON bytes or text, or a path; "
         f"got {type(source).__name__}"
@@ -126,7 +150,12 @@ def _looks_like_content(text: str) -> bool:
     return head.startswith(("<", "{", "[")) or "\n" in text or len(text) > 4096 or not head
 
 
-def _text_to_bytes(text: str) -> bytes:
+def text_to_bytes(text: str) -> bytes:
+    """Text as the bytes the readers take (UTF-8; a declared encoding no longer applies).
+
+    A lone surrogate is kept as its (invalid) UTF-8 bytes, so that the reader reports it
+    where it is instead of failing to encode the whole text.
+    """
     raw = text.encode("utf-8", errors="surrogatepass")
     if raw.lstrip().startswith(b"<?xml"):
         # the text is already decoded: a declared encoding would contradict it
@@ -134,28 +163,30 @@ def _text_to_bytes(text: str) -> bytes:
     return raw
 
 
-def _from_path(path: Path, limits: _xml.Limits) -> Source:
+def _from_path(path: Path, limits: _xml.Limits, format: str | None = None) -> Source:
     try:
         handle = path.open("rb")
-    except OSError as exc:
-        raise SirFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
         head = handle.read(4096)
-    except OSError as exc:
-        handle.close()
-        raise SirFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
-    kind = _sniff(head, path.suffix.lower())
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        raise SirFormatError(f"cannot read {path!r}: {_reason(exc)}") from None
+    kind = format or _sniff(head, path.suffix.lower())
     if kind != "xml":
         try:
             data = head + handle.read()
         except OSError as exc:
-            raise SirFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
+            raise SirFormatError(f"cannot read {path}: {_reason(exc)}") from None
         finally:
             handle.close()
-        return _from_bytes(data, str(path), limits)
+        return _from_bytes(data, str(path), limits, format)
     handle.seek(0)
     items = _xml_items(handle, keep_lines=True, limits=limits)
     return Source(str(path), "xml", _closing(handle, items))
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return "the path holds a NUL byte" if "null" in str(exc) else str(exc)
 
 
 def _closing(handle: IO[bytes], items: Iterator[Item]) -> Iterator[Item]:
@@ -163,17 +194,39 @@ def _closing(handle: IO[bytes], items: Iterator[Item]) -> Iterator[Item]:
         yield from items
 
 
+_UNICODE_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+)
+
+
 def _sniff(head: bytes, suffix: str = "") -> str:
+    return sniff(head) or EXTENSIONS.get(suffix, "unknown")
+
+
+def sniff(head: bytes) -> str | None:
+    """``"xml"`` or ``"json"`` by the first significant character (after any BOM), or None.
+
+    A UTF-16 or UTF-32 byte order mark is honoured: XML may be in those encodings (the parser
+    reads the BOM); JSON must be UTF-8 and is then reported as such by the JSON reader.
+    """
+    for bom, codec in _UNICODE_BOMS:
+        if head.startswith(bom):
+            usable = len(head) - len(head) % 4
+            text = head[:usable].decode(codec, errors="ignore").lstrip("\ufeff \t\r\n")
+            return "xml" if text.startswith("<") else "json" if text[:1] in "{[" else None
     text = head.removeprefix(_BOM).lstrip()
     if text.startswith(b"<"):
         return "xml"
     if text.startswith((b"{", b"[")):
         return "json"
-    return {".xml": "xml", ".json": "json"}.get(suffix, "unknown")
+    return None
 
 
-def _from_bytes(data: bytes, name: str, limits: _xml.Limits) -> Source:
-    kind = _sniff(data[:4096])
+def _from_bytes(data: bytes, name: str, limits: _xml.Limits, format: str | None = None) -> Source:
+    kind = format or _sniff(data[:4096])
     if limits.max_bytes is not None and len(data) > limits.max_bytes:
         problem = Problem(
             "SIR-X003",
@@ -185,15 +238,59 @@ def _from_bytes(data: bytes, name: str, limits: _xml.Limits) -> Source:
     if not data.strip() or not data.removeprefix(_BOM).strip():
         return Source(name, kind, iter([Problem("SIR-X007", Layer.WELLFORMED, stop=True)]))
     if kind == "json":
-        from sir_format.validation._json_source import json_items
-
-        return Source(name, "json", json_items(data, limits))
+        return Source(name, "json", _json_items(data, limits))
     if kind == "unknown":
         return Source(name, kind, iter([Problem("SIR-X008", Layer.WELLFORMED, stop=True)]))
+    if len(data) > _STREAM_ABOVE:  # a whole tree costs ~8x the input: stream large input
+        return Source(name, "xml", _xml_items(io.BytesIO(data), keep_lines=True, limits=limits))
     return Source(name, "xml", _xml_items(data, keep_lines=True, limits=limits))
 
 
+def _json_items(data: bytes, limits: _xml.Limits) -> Iterator[Item]:
+    """The fast path's models, or (when it declines) the careful path's fragments."""
+    from sir_format import _json
+
+    try:
+        report = _json.decode_fast(data.removeprefix(_BOM))
+    except _json.Rejected:
+        report = None
+    limit = limits.episode_limit()
+    if report is None or (limit is not None and len(report.vardtillfalle) > limit):
+        from sir_format.validation._json_source import json_items
+
+        yield from json_items(data, limits)
+        return
+    yield Fragment(HEADER, None, None, ((HEADER, None),), False, model=report.huvud)
+    for index, episode in enumerate(report.vardtillfalle):
+        yield Fragment(EPISODE, None, index, ((EPISODE, index),), False, model=episode)
+
+
 # --------------------------------------------------------------------------- XML
+_XSD_SPACE = " \t\n\r"
+
+
+@cache
+def _free_text_places() -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """Wire names of free-text elements, and their (parent, element) pairs."""
+    pairs = {
+        (f.wire_name, g.wire_name)
+        for info in all_models()
+        for f in info.fields
+        if f.kind is Kind.COMPLEX
+        for g in f.model.fields
+        if g.free_text
+    }
+    return frozenset(name for _, name in pairs), frozenset(pairs)
+
+
+def trim_free_text(element: etree._Element) -> None:
+    """Trim the free text in a fragment in place (D2), before the schema sees it."""
+    names, pairs = _free_text_places()
+    for node in element.iter(*names):
+        parent = node.getparent()
+        if parent is not None and (parent.tag, node.tag) in pairs and node.text:
+            node.text = node.text.strip(_XSD_SPACE)
+
 
 
 class _TreeEvents:
@@ -364,6 +461,7 @@ class _RootState:
 
     def fragment(self, element: etree._Element) -> Iterator[Item]:
         self.last = element
+        trim_free_text(element)
         line = self._line(element)
         if element.tag == HEADER:
             if self.header_seen or self.count:

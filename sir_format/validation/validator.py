@@ -38,7 +38,16 @@ from sir_format.validation._core import (
     registered_file_rules,
 )
 from sir_format.validation._schema_layer import check_fragment
-from sir_format.validation._sources import EPISODE, HEADER, Fragment, Problem, open_source
+from sir_format.validation._sources import (
+    EPISODE,
+    EPISODE_CLASS,
+    HEADER,
+    HEADER_CLASS,
+    Fragment,
+    Problem,
+    bind,
+    open_source,
+)
 from sir_format.validation.catalog import LANGUAGES, catalog
 
 if TYPE_CHECKING:
@@ -321,6 +330,7 @@ class _Run:
         lang: str,
         profile: str,
         limits: _xml.Limits | None,
+        format: str | None = None,
     ) -> _Run:
         if lang not in LANGUAGES:
             raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
@@ -330,7 +340,7 @@ class _Run:
         layers = PROFILES[profile]
         if not given:
             layers = tuple(layer for layer in layers if layer is not Layer.UNIT)
-        opened = open_source(source, limits or _xml.Limits())
+        opened = open_source(source, limits or _xml.Limits(), format)
         return cls(
             layers=layers,
             unit=declaration,
@@ -342,6 +352,12 @@ class _Run:
 
     # -- main loop -----------------------------------------------------------------
     def findings(self) -> Iterator[Finding]:
+        for event in self.events():
+            if isinstance(event, Finding):
+                yield event
+
+    def events(self) -> Iterator[Finding | Bound]:
+        """Findings, and each schema-valid header and episode as a model, in file order."""
         schema_on = Layer.SCHEMA in self.layers
         registry_on = Layer.REGISTRY in self.layers
         unit_ok = True
@@ -366,29 +382,34 @@ class _Run:
             if not schema_on:
                 continue
             key = self._key(item)
-            errors = check_fragment(
-                item.element,
-                item.location,
-                episode=key,
-                episode_index=item.index,
-                keep_lines=item.keep_lines,
-                suppressed=item.suppressed,
+            errors = [] if item.element is None else list(
+                check_fragment(
+                    item.element,
+                    item.location,
+                    episode=key,
+                    episode_index=item.index,
+                    keep_lines=item.keep_lines,
+                    suppressed=item.suppressed,
+                )
             )
             yield from errors
+            failed = item.failed or bool(errors)
+            model = None if failed else _model_of(item)
+            if model is not None:
+                yield Bound(item.role, item.index, model)
             if not registry_on:
                 continue
-            failed = item.failed or bool(errors)
             if item.role == HEADER:
-                yield from self._header(item, failed, file_factories, file_rules)
+                yield from self._header(item, model, file_factories, file_rules)
             elif self.header_state == "ok":
-                if failed:
+                if model is None:
                     self.skipped.append(
                         SkippedRules(
                             self.rule_codes, _SCHEMA_FAILED, key, item.index, item.location
                         )
                     )
                     continue
-                yield from self._episode(item, key, episode_rules, file_rules)
+                yield from self._episode(item, model, key, episode_rules, file_rules)
         if registry_on:
             yield from self._finish(file_rules)
 
@@ -418,8 +439,9 @@ class _Run:
         )
 
     def _count(self, item: Fragment) -> None:
-        self.keys.append(_episode_key(item.element, item.index or 0))
-        self.lines.append(item.element.sourceline if item.keep_lines else None)
+        self.keys.append(_episode_key(item, item.index or 0))
+        line = item.element.sourceline if item.keep_lines and item.element is not None else None
+        self.lines.append(line)
         if self.progress is not None:
             self.progress(len(self.keys))
 
@@ -431,20 +453,16 @@ class _Run:
     def _header(
         self,
         item: Fragment,
-        failed: bool,
+        header: Huvud | None,
         factories: Sequence[tuple[str, Callable[[], FileRule]]],
         file_rules: list[tuple[str, FileRule]],
     ) -> Iterator[Finding]:
-        if failed:
+        if header is None:
             self.header_state = "failed"
             return
-        try:
-            self.header = _xml.bind(item.element, Huvud)
-        except ParseError:  # pragma: no cover - schema-valid input binds
-            self.header_state = "failed"
-            return
+        self.header = header
         self.header_state = "ok"
-        if item.keep_lines:
+        if item.keep_lines and item.element is not None:
             self.header_lines = _line_map(item.element, item.location)
         for code, factory in factories:
             rule = factory()
@@ -454,17 +472,12 @@ class _Run:
     def _episode(
         self,
         item: Fragment,
+        episode: Vardtillfalle,
         key: str | None,
         episode_rules: Sequence[tuple[str, Callable[[EpisodeContext], Iterable[Hit]]]],
         file_rules: Sequence[tuple[str, FileRule]],
     ) -> Iterator[Finding]:
         index = item.index or 0
-        try:
-            episode = _xml.bind(item.element, Vardtillfalle)
-        except ParseError as exc:  # pragma: no cover - schema-valid input binds
-            reason = Text(sv=f"kunde inte läsas in: {exc}", en=f"could not be read: {exc}")
-            self.skipped.append(SkippedRules(self.rule_codes, reason, key, index, item.location))
-            return
         assert self.header is not None
         ctx = EpisodeContext(episode=episode, index=index, header=self.header, unit=self.unit)
         live = item if item.keep_lines else None
@@ -592,13 +605,36 @@ def _load_unit(unit: Any) -> tuple[Any, list[Finding], bool]:
 _LOKALT_ID = model_info(Vardtillfalle).by_py["lokalt_id"].wire_name
 
 
-def _episode_key(element: etree._Element, index: int) -> str:
+def _episode_key(item: Fragment, index: int) -> str:
     """``LokaltId`` (as written, whitespace trimmed) or ``#<1-based position>``."""
-    first = next(iter(element), None)
-    text = first.text if first is not None and first.tag == _LOKALT_ID else None
-    if text and text.strip():
-        return str(text).strip()
+    if item.element is None:
+        text = getattr(item.model, "lokalt_id", None)
+    else:
+        first = next(iter(item.element), None)
+        text = first.text if first is not None and first.tag == _LOKALT_ID else None
+    if isinstance(text, str) and text.strip():
+        return text.strip()
     return f"#{index + 1}"
+
+
+def _model_of(item: Fragment) -> Any:
+    """The fragment's model: bound from its element (schema-valid), or read as a model."""
+    if item.model is not None:
+        return item.model
+    assert item.element is not None
+    try:
+        return bind(item.element, HEADER_CLASS if item.role == HEADER else EPISODE_CLASS)
+    except ParseError:  # pragma: no cover - schema-valid input binds
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """A schema-valid header or episode, as a model object."""
+
+    role: str  # HEADER or EPISODE
+    index: int | None
+    model: Any
 
 
 def _line_at(element: etree._Element, steps: Location) -> int | None:

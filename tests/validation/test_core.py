@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -574,8 +575,8 @@ def test_model_sources(report_a: SIRData) -> None:
 
 
 def test_model_values_that_cannot_be_written(report_a: SIRData) -> None:
-    second = dataclasses.replace(report_a.vardtillfalle[0], lokalt_id="VT-2")
-    second.grunddata = dataclasses.replace(second.grunddata, kon="Man")  # type: ignore[arg-type]
+    second = msgspec.structs.replace(report_a.vardtillfalle[0], lokalt_id="VT-2")
+    second.grunddata = msgspec.structs.replace(second.grunddata, kon="Man")  # type: ignore[arg-type]
     report_a.vardtillfalle.append(second)
     report = validate(report_a)
     finding = only(report, "SIR-X060")

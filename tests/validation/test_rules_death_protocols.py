@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from typing import Any
 
+import msgspec
 import pytest
 from rulekit import episode, episode_findings
 
@@ -65,7 +65,7 @@ DCD = Avliden2024(
     langst_accepterad_tid_till_cirkulationsstillestand=60,
     faktisk_tid_till_cirkulationsstillestand=20,
 )
-DCD_NOT_DONE = dataclasses.replace(
+DCD_NOT_DONE = msgspec.structs.replace(
     DCD,
     organdonation_genomford=Organdonation.NEJ,
     ej_organdonation_orsak=EjOrgandonationOrsak.DCDGENOMFORDES_INTE,
@@ -86,7 +86,7 @@ OLD_DONOR = Avlidna2020(
     organdonation_genomford=JaNej.NEJ,
     ej_organdonation_orsak=Avlidna2020EjDonationOrsak.NEGATIV_VILJA,
 )
-OLD_UNKNOWN_WILL = dataclasses.replace(
+OLD_UNKNOWN_WILL = msgspec.structs.replace(
     OLD_DONOR,
     donationsvilja=Donationsvilja.OKAND,
     negativ_vilja_grund=None,
@@ -105,7 +105,7 @@ BASELINES: dict[str, Avliden2024 | Avlidna2020] = {
 
 def with_protocol(protocol: Avliden2024 | Avlidna2020, **changes: Any) -> Vardtillfalle:
     ep = episode()
-    block = dataclasses.replace(protocol, **changes)
+    block = msgspec.structs.replace(protocol, **changes)
     if isinstance(block, Avliden2024):
         ep.avliden2024 = block
     else:

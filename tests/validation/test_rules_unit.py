@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from rulekit import (
     FILE_A,
@@ -208,7 +209,7 @@ def test_r202_near_miss_declared_actions_and_no_actions_module() -> None:
 
 def with_header(**changes: Any) -> SIRData:
     report = file_a()
-    report.huvud = dataclasses.replace(report.huvud, **changes)
+    report.huvud = msgspec.structs.replace(report.huvud, **changes)
     return report
 
 
