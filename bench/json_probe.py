@@ -6,11 +6,11 @@
 
 The document repeats the episodes of the two dictionary fixtures (9.3 and 9.4) with distinct
 ``LokaltId`` values. Floors: ``orjson.loads`` of the bytes (decoding) and ``orjson.dumps`` of
-its result (encoding). Contenders run interleaved round by round; the median is kept. Times
-are CPU time of this process (``time.process_time``), which other busy processes on the
-machine disturb less than wall time. The collector stays enabled during each timed call, as a
-caller would have it (the codec pauses it itself), unless ``--gc off`` disables it for every
-contender alike.
+its result (encoding). Contenders run interleaved round by round; the median is kept. Each call
+is timed as CPU time of the thread (``time.thread_time``, which other busy processes on the
+machine disturb less, used for the ratios) and wall time (``time.perf_counter``). The collector
+stays enabled during each timed call, as a caller would have it; the codec pauses it itself, so
+the orjson floors run with it paused too. ``--gc off`` disables it for every contender alike.
 """
 
 from __future__ import annotations
@@ -49,17 +49,29 @@ def build_document(episodes: int) -> bytes:
     return msgspec.json.format(compact, indent=2)
 
 
-def run(contenders: dict[str, Callable[[], Any]], rounds: int) -> dict[str, float]:
-    times: dict[str, list[float]] = {name: [] for name in contenders}
+def run(
+    contenders: dict[str, Callable[[], Any]], rounds: int, *, paused: frozenset[str]
+) -> dict[str, tuple[float, float]]:
+    """Median (CPU, wall) seconds per contender; those in ``paused`` run with the GC disabled."""
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in contenders}
     names = list(contenders)
     for turn in range(rounds):
         for name in names[turn % len(names) :] + names[: turn % len(names)]:
             gc.collect()
-            start = time.process_time()
+            enabled = gc.isenabled()
+            if name in paused:
+                gc.disable()
+            cpu, wall = time.thread_time(), time.perf_counter()
             result = contenders[name]()
-            times[name].append(time.process_time() - start)
+            wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu
+            if enabled:
+                gc.enable()
+            times[name].append((cpu, wall))
             del result  # freeing the result is not part of the operation
-    return {name: statistics.median(values) for name, values in times.items()}
+    return {
+        name: (statistics.median(c for c, _ in values), statistics.median(w for _, w in values))
+        for name, values in times.items()
+    }
 
 
 def main() -> None:
@@ -79,12 +91,14 @@ def main() -> None:
     if args.gc == "off":
         gc.disable()
 
+    floors = frozenset({"orjson.loads", "orjson.dumps"})  # the codec pauses the GC itself
     decode = run(
         {
             "orjson.loads": lambda: orjson.loads(data),
             "JsonCodec.decode": lambda: codec.decode(data),
         },
         args.rounds,
+        paused=floors,
     )
     encode = run(
         {
@@ -92,14 +106,19 @@ def main() -> None:
             "JsonCodec.encode": lambda: codec.encode(report),
         },
         args.rounds,
+        paused=floors,
     )
     source = args.file.name if args.file else "fixture episodes"
     size = f"{len(report.vardtillfalle)} episodes, {len(data):,} bytes"
-    print(f"{source}: {size}, {args.rounds} rounds (median CPU time), gc {args.gc}")
+    print(f"{source}: {size}, {args.rounds} rounds (medians), gc {args.gc}")
+    print(f"  {'':18s} {'CPU':>11s} {'ratio':>6s} {'wall':>11s} {'ratio':>6s}")
     for results, floor in ((decode, "orjson.loads"), (encode, "orjson.dumps")):
-        for name, seconds in results.items():
-            ratio = seconds / results[floor]
-            print(f"  {name:18s} {seconds * 1e3:8.2f} ms  {ratio:5.2f}x")
+        base_cpu, base_wall = results[floor]
+        for name, (cpu, wall) in results.items():
+            print(
+                f"  {name:18s} {cpu * 1e3:8.2f} ms {cpu / base_cpu:5.2f}x "
+                f"{wall * 1e3:8.2f} ms {wall / base_wall:5.2f}x"
+            )
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@ Run by ``bench/run.py`` as a subprocess (so nothing else is in the heap)::
     python bench/memprobe.py iter PATH        # iterate sir_format's iter_episodes
     python bench/memprobe.py validate PATH    # sir_format.validate(PATH) (streams a path)
 
-It prints one JSON object. Three measures, all *above the baseline* taken after imports and a
-warm-up on a tiny file (compiled schema, binders):
+It prints one JSON object, with the pass's wall time (``seconds``) and the CPU time of the
+thread that ran it (``cpu_seconds``). Three memory measures, all *above the baseline* taken
+after imports and a warm-up on a tiny file (compiled schema, binders):
 
 - ``rss_peak``: the highest resident set size seen by a sampling thread (every 2 ms, from
   ``/proc/self/statm``) minus the RSS before the pass. Counts everything: Python objects,
@@ -101,9 +102,11 @@ def measure(mode: str, path: Path) -> dict[str, float | int | str]:
     before_rss, before_max = _rss(), _maxrss()
     sampler = _Sampler()
     sampler.start()
+    cpu_started = time.thread_time()  # the sampler runs in its own thread: not counted
     started = time.perf_counter()
     result = task()
     seconds = time.perf_counter() - started
+    cpu_seconds = time.thread_time() - cpu_started
     peak = sampler.stop()
     maxrss_delta = max(0, _maxrss() - before_max)
     gc.collect()
@@ -119,6 +122,7 @@ def measure(mode: str, path: Path) -> dict[str, float | int | str]:
         "file_bytes": size,
         "result": result,
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
         "baseline_rss": before_rss,
         "rss_peak": rss_peak,
         "maxrss_delta": maxrss_delta,

@@ -7,12 +7,16 @@
 Method (see ``bench/README.md``): every contender runs on the same bytes in this one process,
 interleaved round by round (the order rotates each round), and the median of the rounds is kept.
 Each ratio divides by a raw floor measured in the same run on the same bytes, so machine speed
-cancels out. Fixtures (parsed trees, model objects) are built before timing and frozen out of the
-garbage collector's view (``gc.freeze``); before each timed call ``gc.collect()`` runs, and the
-collector stays enabled during the call (what a caller gets) unless ``--gc off`` disables it for
-every contender alike. glibc is kept from returning freed memory to the system, so that no
-contender pays for page faults another one caused. Streaming memory is measured in a fresh
-subprocess (``bench/memprobe.py``) with the default allocator.
+cancels out. Every call is timed twice over: CPU time of the thread (``time.thread_time``, the
+acceptance figure, little disturbed by other processes) and wall time (``time.perf_counter``).
+Fixtures (parsed trees, model objects) are built before timing and frozen out of the garbage
+collector's view (``gc.freeze``); before each timed call ``gc.collect()`` runs, and the collector
+stays enabled during the call (what a caller gets) unless ``--gc off`` disables it for every
+contender alike. A contender that pauses the collector itself is compared with its floor run
+with the collector paused too (both floor variants run in the same interleaved rounds). glibc is
+kept from returning freed memory to the system, so that no contender pays for page faults
+another one caused. Streaming memory is measured in a fresh subprocess (``bench/memprobe.py``)
+with the default allocator.
 """
 
 from __future__ import annotations
@@ -65,16 +69,93 @@ def find_validate() -> Validate | None:
 # --------------------------------------------------------------------------- timing
 
 
+# Key suffix of a floor's variant that runs with the collector paused (see ``pair_floors``).
+PAUSED = " [gc paused]"
+
+
 @dataclass
 class Contender:
     key: str
     run: Callable[[], object]
     slow: bool = False
-    times: list[float] = field(default_factory=list)
+    gc_paused: bool = False  # the collector is disabled for this call whatever ``--gc`` says
+    paused_itself: bool = False  # seen calling gc.disable() during a timed call
+    times: list[float] = field(default_factory=list)  # wall seconds, one per round
+    cpu: list[float] = field(default_factory=list)  # CPU seconds of the thread, one per round
 
     @property
     def median(self) -> float:
         return statistics.median(self.times)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu)
+
+
+_gc_disable = gc.disable
+
+
+def _watching_gc_disable(calls: list[None]) -> Callable[[], None]:
+    def spy() -> None:
+        calls.append(None)
+        _gc_disable()
+
+    return spy
+
+
+def pauses_gc(run: Callable[[], object]) -> bool:
+    """Whether ``run`` disables the cyclic collector itself (one untimed call, watched)."""
+    calls: list[None] = []
+    enabled = gc.isenabled()
+    gc.disable = _watching_gc_disable(calls)
+    try:
+        run()
+    finally:
+        gc.disable = _gc_disable
+        if enabled:
+            gc.enable()
+    return bool(calls)
+
+
+def pair_floors(
+    contenders: list[Contender], floors: dict[str, list[str]], *, gc_on: bool
+) -> dict[str, str]:
+    """The floor each contender is divided by, in the contender's collector state.
+
+    ``floors`` maps a floor key to the contenders measured against it. A contender that pauses
+    the collector itself gets a variant of its floor that runs with the collector paused, added
+    to ``contenders`` so that it is timed in the same interleaved rounds. Returns
+    ``{contender key: floor key}``. Slow contenders (xsdata) are not probed, to spare a call of
+    tens of seconds; the timed calls are watched instead (see ``gc_mismatches``).
+    """
+    by_key = {c.key: c for c in contenders}
+    paired: dict[str, str] = {}
+    for floor, users in floors.items():
+        for user in users:
+            if user not in by_key:
+                continue
+            contender = by_key[user]
+            paused = gc_on and not contender.slow and pauses_gc(contender.run)
+            key = floor + PAUSED if paused else floor
+            if key not in by_key:
+                base = by_key[floor]
+                by_key[key] = Contender(key, base.run, gc_paused=True)
+                contenders.insert(contenders.index(base) + 1, by_key[key])
+            paired[user] = key
+    return paired
+
+
+def gc_mismatches(
+    contenders: list[Contender], floors: dict[str, str], *, gc_on: bool
+) -> list[str]:
+    """Contenders whose timed calls paused the collector while their floor did not, or back."""
+    if not gc_on:
+        return []
+    return [
+        c.key
+        for c in contenders
+        if c.key in floors and c.paused_itself != floors[c.key].endswith(PAUSED)
+    ]
 
 
 def keep_heap_warm() -> bool:
@@ -94,18 +175,36 @@ def keep_heap_warm() -> bool:
     return bool(mallopt(m_trim_threshold, 2**31 - 1)) and bool(mallopt(m_mmap_max, 0))
 
 
+def settle_heap() -> None:
+    """Bring glibc's free lists to one state before every timed call (untimed).
+
+    Freeing a large result (an lxml tree) leaves many small chunks in malloc's fast bins; the
+    next request of 1 KiB or more consolidates and sorts them all, and that cost would land on
+    whichever contender runs next. One large request here pays it outside the timing.
+    """
+    bytearray(1 << 16)
+
+
 def _time_once(contender: Contender, gc_on: bool) -> None:
     gc.collect()
-    if not gc_on:
+    settle_heap()
+    if not gc_on or contender.gc_paused:
         gc.disable()
+    calls: list[None] = []
+    gc.disable = _watching_gc_disable(calls)
     try:
+        cpu_started = time.thread_time()
         started = time.perf_counter()
         result = contender.run()
         elapsed = time.perf_counter() - started
+        cpu = time.thread_time() - cpu_started
     finally:
+        gc.disable = _gc_disable
         gc.enable()
-    del result
+    contender.paused_itself = contender.paused_itself or bool(calls)
+    del result  # freeing the result is not part of the operation
     contender.times.append(elapsed)
+    contender.cpu.append(cpu)
 
 
 def run_rounds(
@@ -139,10 +238,13 @@ class SizeResult:
     episodes: int
     xml_bytes: int
     json_bytes: int | None
-    medians: dict[str, float]
+    medians: dict[str, float]  # wall
+    cpu_medians: dict[str, float]  # CPU time of the thread
     rounds: dict[str, int]
-    spread: dict[str, float]
+    spread: dict[str, float]  # of the CPU times
     times: dict[str, list[float]]
+    cpu: dict[str, list[float]]
+    floors: dict[str, str]  # contender → the floor key it is divided by
     notes: list[str]
 
 
@@ -214,6 +316,11 @@ def measure_size(
     else:
         notes.append("validation rows skipped: sir_format.validate is not importable yet")
 
+    floor_users = {
+        bottom: [top for _, top, b, _, _ in RATIO_ROWS if b == bottom]
+        for bottom in dict.fromkeys(b for _, _, b, _, _ in RATIO_ROWS)
+    }
+    floors = pair_floors(contenders, floor_users, gc_on=gc_on)
     slow_rounds = rounds if episodes <= SCHEMA_EPISODE_LIMIT else min(rounds, SLOW_ROUNDS_LARGE)
     if slow_rounds < rounds:
         notes.append(f"xsdata contenders ran {slow_rounds} of {rounds} rounds at this size")
@@ -224,14 +331,22 @@ def measure_size(
         slow_rounds=slow_rounds,
         label=f"{episodes:,} episodes",
     )
+    for key in gc_mismatches(contenders, floors, gc_on=gc_on):
+        notes.append(
+            f"{episodes:,} episodes: warning: {_code(key)} and its floor ran in different "
+            "collector states"
+        )
     result = SizeResult(
         episodes=episodes,
         xml_bytes=len(xml),
         json_bytes=len(json_data) if json_data is not None else None,
         medians={c.key: c.median for c in contenders},
+        cpu_medians={c.key: c.cpu_median for c in contenders},
         rounds={c.key: len(c.times) for c in contenders},
-        spread={c.key: (max(c.times) - min(c.times)) / c.median for c in contenders},
+        spread={c.key: (max(c.cpu) - min(c.cpu)) / c.cpu_median for c in contenders},
         times={c.key: list(c.times) for c in contenders},
+        cpu={c.key: list(c.cpu) for c in contenders},
+        floors=floors,
         notes=notes,
     )
     return result
@@ -301,7 +416,8 @@ CODE = {
 
 
 def _code(key: str) -> str:
-    return f"`{CODE.get(key, key)}`"
+    base, paused = (key[: -len(PAUSED)], PAUSED) if key.endswith(PAUSED) else (key, "")
+    return f"`{CODE.get(base, base)}`{paused}"
 
 
 def _ms(seconds: float) -> str:
@@ -309,8 +425,8 @@ def _ms(seconds: float) -> str:
 
 
 def _round_ratios(s: SizeResult, top: str, bottom: str) -> tuple[float, float]:
-    """Lowest and highest ratio of one round to the same round's floor (a noise gauge)."""
-    ratios = [a / b for a, b in zip(s.times[top], s.times[bottom], strict=False)]
+    """Lowest and highest CPU-time ratio of one round to the same round's floor (noise gauge)."""
+    ratios = [a / b for a, b in zip(s.cpu[top], s.cpu[bottom], strict=False)]
     return min(ratios), max(ratios)
 
 
@@ -351,6 +467,18 @@ def machine() -> dict[str, str]:
     return info
 
 
+def _ratio_cell(s: SizeResult, top: str, bottom: str, ok: bool | None, fmt: str) -> str:
+    """CPU ratio in bold (the acceptance figure), then the wall ratio, then the round range."""
+    cpu = s.cpu_medians[top] / s.cpu_medians[bottom]
+    wall = s.medians[top] / s.medians[bottom]
+    low, high = _round_ratios(s, top, bottom)
+    return (
+        f"**{fmt.format(cpu)}**{_mark(ok)} CPU ({_ms(s.cpu_medians[top])} / "
+        f"{_ms(s.cpu_medians[bottom])}); wall {fmt.format(wall)} ({_ms(s.medians[top])} / "
+        f"{_ms(s.medians[bottom])}); rounds {low:.1f}–{high:.1f}×"
+    )
+
+
 def render(
     info: dict[str, str],
     sizes: list[SizeResult],
@@ -363,9 +491,12 @@ def render(
     lines += [f"- {k}: {v}" for k, v in info.items()]
     lines += [
         f"- rounds: {rounds} (median), interleaved; GC {'enabled' if gc_on else 'disabled'}"
-        " during timed calls, fixtures frozen",
+        " during timed calls, fixtures frozen; a floor runs with GC paused where its contender"
+        " pauses it",
+        "- times: CPU time of the thread (`time.thread_time`, the acceptance figure) and wall"
+        " time (`time.perf_counter`)",
         "",
-        "## Ratios (time ÷ floor, same bytes, same run; lower is better)",
+        "## Ratios (time ÷ floor, same bytes, same run, same GC state; lower is better)",
         "",
     ]
     header = "| operation | ratio |"
@@ -378,36 +509,32 @@ def render(
         if not any(top in s.medians for s in sizes):
             continue
         cells = []
+        paused = False
         for s in sizes:
-            if top in s.medians and bottom in s.medians:
-                ratio = s.medians[top] / s.medians[bottom]
+            floor = s.floors.get(top, bottom)
+            if top in s.medians and floor in s.medians:
+                paused = paused or floor.endswith(PAUSED)
+                ratio = s.cpu_medians[top] / s.cpu_medians[floor]
                 applies = check is not None and not (
                     top == "validate.registry" and s.episodes > SCHEMA_EPISODE_LIMIT
                 )
                 ok = check(ratio, s.episodes) if applies and check is not None else None
-                low, high = _round_ratios(s, top, bottom)
-                cells.append(
-                    f"**{ratio:.2f}×**{_mark(ok)} ({_ms(s.medians[top])} / "
-                    f"{_ms(s.medians[bottom])}; rounds {low:.1f}–{high:.1f}×)"
-                )
+                cells.append(_ratio_cell(s, top, floor, ok, "{:.2f}×"))
             else:
                 cells.append("–")
+        both = " (GC paused in both)" if paused else ""
         lines.append(
-            f"| {operation} | {_code(top)} ÷ {_code(bottom)} | "
+            f"| {operation} | {_code(top)} ÷ {_code(bottom)}{both} | "
             + " | ".join(cells)
             + f" | {target} |"
         )
     lines += ["", "## Speed-up over xsdata's runtime (higher is better; acceptance ≥ 5×)", ""]
-    lines += [header.replace("| ratio |", "| ratio |") + " target |", rule + "---|"]
+    lines += [header + " target |", rule + "---|"]
     for operation, slow, fast in SPEEDUP_ROWS:
         cells = []
         for s in sizes:
-            factor = s.medians[slow] / s.medians[fast]
-            low, high = _round_ratios(s, slow, fast)
-            cells.append(
-                f"**{factor:.1f}× faster**{_mark(factor >= 5)} ({_ms(s.medians[slow])} vs "
-                f"{_ms(s.medians[fast])}; rounds {low:.1f}–{high:.1f}×)"
-            )
+            factor = s.cpu_medians[slow] / s.cpu_medians[fast]
+            cells.append(_ratio_cell(s, slow, fast, factor >= 5, "{:.1f}× faster"))
         lines.append(
             f"| {operation} | {_code(slow)} ÷ {_code(fast)} | " + " | ".join(cells) + " | ≥ 5× |"
         )
@@ -417,7 +544,7 @@ def render(
             "## Streaming memory (fresh subprocess; peak above the warmed-up baseline)",
             "",
             "| what | file | peak RSS above baseline | ru_maxrss growth | tracemalloc peak |"
-            " time | peak ÷ file size | target |",
+            " CPU / wall time | peak ÷ file size | target |",
             "|---|---|---|---|---|---|---|---|",
         ]
         for probe in memory:
@@ -433,14 +560,17 @@ def render(
             lines.append(
                 f"| {what} | {probe['file_bytes'] / 1e6:.1f} MB | "
                 f"{probe['rss_peak'] / 1e6:.1f} MB | {probe['maxrss_delta'] / 1e6:.1f} MB | "
-                f"{probe['tracemalloc_peak'] / 1e6:.1f} MB | {probe['seconds']:.1f} s | "
+                f"{probe['tracemalloc_peak'] / 1e6:.1f} MB | "
+                f"{probe.get('cpu_seconds', float('nan')):.1f} s / {probe['seconds']:.1f} s | "
                 f"**{ratio:.2f}×**{_mark(ratio <= 2)} | ≤ 2× |"
             )
     lines += [
         "",
         "## All medians",
         "",
-        "n = rounds measured; spread = (slowest − fastest) ÷ median, a noise indicator.",
+        "CPU time of the thread / wall time; n = rounds measured; spread = (slowest − fastest)"
+        " ÷ median of the CPU times, a noise indicator. `[gc paused]`: a floor run with the"
+        " collector paused, for the contenders that pause it themselves.",
         "",
         "| contender |" + "".join(f" {s.episodes:,} |" for s in sizes),
         "|---|" + "---|" * len(sizes),
@@ -450,7 +580,8 @@ def render(
         keys += [k for k in s.medians if k not in keys]
     for key in keys:
         cells = [
-            f"{_ms(s.medians[key])} (n={s.rounds[key]}, spread {s.spread[key]:.0%})"
+            f"{_ms(s.cpu_medians[key])} / {_ms(s.medians[key])} (n={s.rounds[key]}, "
+            f"spread {s.spread[key]:.0%})"
             if key in s.medians
             else "–"
             for s in sizes

@@ -5,7 +5,10 @@ is given to member units only); see the documentation for how to regenerate ever
 another XSD.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from sir_format import builders, metadata, models
 from sir_format.codec import (
@@ -35,24 +38,66 @@ from sir_format.errors import (
     UnitDeclarationError,
 )
 from sir_format.models import *  # noqa: F403 - the model classes and enumerations
-from sir_format.unit import InvalidUnitDeclarationError, UnitDeclaration
-from sir_format.validation import (
-    Finding,
-    Layer,
-    Severity,
-    SkippedRules,
-    ValidationError,
-    ValidationReport,
-    is_valid,
-    iter_findings,
-    validate,
-)
-from sir_format.validation.catalog import rules
 
-try:
-    __version__ = version("sir-format")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0.0.0"
+if TYPE_CHECKING:
+    from sir_format.unit import InvalidUnitDeclarationError, UnitDeclaration
+    from sir_format.validation import (
+        Finding,
+        Layer,
+        Severity,
+        SkippedRules,
+        ValidationError,
+        ValidationReport,
+        is_valid,
+        iter_findings,
+        validate,
+    )
+    from sir_format.validation.catalog import rules
+
+    __version__: str
+
+# Imported on first access (module ``__getattr__``): the validator's rule modules, the unit
+# declaration reader and the installed version cost more to import than the codecs themselves.
+_LAZY: dict[str, str] = {
+    "Finding": "sir_format.validation",
+    "Layer": "sir_format.validation",
+    "Severity": "sir_format.validation",
+    "SkippedRules": "sir_format.validation",
+    "ValidationError": "sir_format.validation",
+    "ValidationReport": "sir_format.validation",
+    "is_valid": "sir_format.validation",
+    "iter_findings": "sir_format.validation",
+    "validate": "sir_format.validation",
+    "rules": "sir_format.validation.catalog",
+    "InvalidUnitDeclarationError": "sir_format.unit",
+    "UnitDeclaration": "sir_format.unit",
+}
+
+
+def _installed_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("sir-format")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+        return "0.0.0"
+
+
+def __getattr__(name: str) -> Any:
+    """Import the lazily exported names on first access, then cache them in the module."""
+    if name == "__version__":
+        value: Any = _installed_version()
+    elif name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "Codec",

@@ -17,7 +17,6 @@ carries the :class:`~sir_format.validation.Finding` that ``validate`` reports.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import tempfile
 from collections.abc import Iterator
@@ -144,12 +143,16 @@ class Codec:
 
     async def load_async(self, path: PathLike, *, format: Format | None = None) -> SIRData:
         """:meth:`load` in a worker thread."""
+        import asyncio  # deferred: asyncio costs about 20 ms to import
+
         return await asyncio.to_thread(self.load, path, format=format)
 
     async def save_async(
         self, report: SIRData, path: PathLike, *, format: Format | None = None
     ) -> None:
         """:meth:`save` in a worker thread."""
+        import asyncio
+
         await asyncio.to_thread(self.save, report, path, format=format)
 
     # -- streaming ----------------------------------------------------------

@@ -82,6 +82,35 @@ def test_importing_the_package_does_not_import_hypothesis() -> None:
     assert out.stdout.strip() == "False"
 
 
+def test_importing_the_package_leaves_rarely_used_heavy_modules_unimported() -> None:
+    import subprocess
+    import sys
+
+    heavy = ["asyncio", "importlib.metadata"]
+    code = f"import sys, sir_format; print([m for m in {heavy!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_lazily_exported_names_are_the_objects_of_their_home_modules() -> None:
+    import subprocess
+    import sys
+
+    import sir_format.unit
+    import sir_format.validation
+    import sir_format.validation.catalog
+
+    assert sir_format.validate is sir_format.validation.validate
+    assert sir_format.Finding is sir_format.validation.Finding
+    assert sir_format.rules is sir_format.validation.catalog.rules
+    assert sir_format.UnitDeclaration is sir_format.unit.UnitDeclaration
+    assert isinstance(sir_format.__version__, str)
+    assert set(sir_format.__all__) <= set(dir(sir_format))
+    code = "from sir_format import *; print(validate.__module__, __version__ != '')"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["sir_format.validation.validator", "True"]
+
+
 def test_testing_module_without_hypothesis_says_what_to_install() -> None:
     import subprocess
     import sys

@@ -304,9 +304,16 @@ class _TreeEvents:
         self.root: etree._Element = etree.fromstring(data, _xml._parser())
 
     def __iter__(self) -> Iterator[tuple[str, etree._Element]]:
-        for child in list(self.root):
+        # Walk siblings instead of a list(root) snapshot: the snapshot would keep every
+        # episode's node alive after it is cleared and removed, leaving thousands of small
+        # live chunks between freed ones, and glibc's malloc then slows down with the number
+        # of episodes already seen (the per-episode cost of validate() grew with file size).
+        child = self.root[0] if len(self.root) else None
+        while child is not None:
+            following = child.getnext()
             if child.tag in (HEADER, EPISODE):
                 yield "end", child
+            child = following
 
 
 def _xml_items(
