@@ -32,6 +32,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, NoReturn
 
+from sir_format._files import write_atomically
 from sir_format.errors import SirFormatError
 
 __all__ = ["SUBCOMMANDS", "Subcommand", "UsageError", "build_parser", "main", "register"]
@@ -184,9 +185,7 @@ def write_output(name: str, data: bytes) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    from sir_format.codec import write_atomically
-
-    write_atomically(Path(name), data)
+    write_atomically(name, data)
 
 
 def format_of(name: str, given: str | None, role: str) -> str | None:

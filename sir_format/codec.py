@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Literal
 
 from sir_format import _xml
+from sir_format._files import write_atomically
 from sir_format._xml import Limits
 from sir_format.errors import ParseError, SirFormatError
 from sir_format.metadata import model_info
@@ -209,30 +209,6 @@ class ReportStream:
         for element in self._elements:
             self.count += 1
             yield _xml.bind(element, Vardtillfalle)
-
-
-def write_atomically(file: Path, data: bytes) -> None:
-    """Write ``data`` to ``file`` via a temporary file and a rename.
-
-    A failure leaves no partial file and any existing file unchanged. A new file gets the
-    usual permissions (``0o666`` less the umask); an existing file keeps its mode.
-    """
-    try:
-        mode = file.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    directory = file.parent if str(file.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, mode)
-        os.replace(tmp, file)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 _default = Codec()
