@@ -1,4 +1,4 @@
-"""The one atomic writer (used by the codec, the JSON Schema export and the CLI)."""
+"""File names and the one atomic writer (used by the codec, the JSON Schema export and the CLI)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,25 @@ import os
 import tempfile
 from pathlib import Path
 
+from sir_format.errors import SirFormatError
+
 PathLike = str | os.PathLike[str]
+
+
+def checked_path(path: PathLike, error: type[SirFormatError] = SirFormatError) -> Path:
+    """``path`` as a :class:`Path`; raises ``error`` for a NUL byte, which no OS accepts."""
+    name = os.fspath(path)
+    if "\0" in name:
+        raise error(f"cannot use {name!r} as a file name: it contains a NUL byte")
+    return Path(name)
+
+
+def same_file(first: PathLike, second: PathLike) -> bool:
+    """True when both paths name one file (other spellings, symbolic and hard links)."""
+    try:
+        return os.path.samefile(first, second)
+    except OSError:  # one of them does not exist (yet)
+        return os.path.realpath(first) == os.path.realpath(second)
 
 
 def write_atomically(path: PathLike, data: bytes) -> None:
@@ -18,7 +36,7 @@ def write_atomically(path: PathLike, data: bytes) -> None:
     naming ``path`` (and the link's target), never the temporary file. A new file gets the
     usual permissions (``0o666`` less the umask); an existing file keeps its mode.
     """
-    given = Path(path)
+    given = checked_path(path)
     target = Path(os.path.realpath(given))
     try:
         _replace(target, data)

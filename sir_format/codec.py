@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Literal
 
 from sir_format import _xml
-from sir_format._files import write_atomically
+from sir_format._files import checked_path, write_atomically
 from sir_format._xml import Limits
 from sir_format.errors import ParseError, SirFormatError
 from sir_format.metadata import model_info
@@ -145,7 +145,7 @@ class Codec:
 
     def load(self, path: PathLike, *, format: Format | None = None) -> SIRData:
         """Read a report file; the format comes from the extension, else from the content."""
-        file = Path(path)
+        file = checked_path(path)
         try:
             data = file.read_bytes()
         except OSError as exc:
@@ -154,7 +154,7 @@ class Codec:
 
     def save(self, report: SIRData, path: PathLike, *, format: Format | None = None) -> None:
         """Write a report file atomically; the format comes from the extension unless given."""
-        file = Path(path)
+        file = checked_path(path)
         chosen = _format_of(file, format)
         if chosen is None:
             raise SirFormatError(
@@ -194,7 +194,7 @@ class ReportStream:
         target: str | IO[bytes] = (
             os.fspath(source) if isinstance(source, str | os.PathLike) else source
         )
-        if isinstance(target, str) and not os.path.isfile(target):
+        if isinstance(target, str) and not checked_path(target).is_file():
             raise SirFormatError(f"cannot read {target}: no such file")
         self._elements = _xml.iter_episode_elements(target, limits)
         header_field = model_info(SIRData).fields[0]

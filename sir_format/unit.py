@@ -47,6 +47,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from sir_format._files import checked_path
 from sir_format.errors import UnitDeclarationError
 from sir_format.metadata import model_info
 from sir_format.models import Atgard, Huvud, Vardtillfalle
@@ -182,7 +183,7 @@ class UnitDeclaration:
         """Read and check a ``sir-enhet.toml`` file (UTF-8; a BOM is accepted)."""
         name = os.fspath(path)
         try:
-            raw = Path(name).read_bytes()
+            raw = checked_path(name, UnitDeclarationError).read_bytes()
         except OSError as exc:
             raise UnitDeclarationError(
                 f"cannot read unit declaration {name}: {exc.strerror or exc}"

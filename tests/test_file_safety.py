@@ -5,14 +5,17 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import sir_format
 from sir_format import cli
+from sir_format.errors import SirFormatError, UnitDeclarationError
 from sir_format.jsonschema import schema_text, write_schema
-from sir_format.unit import example_path
+from sir_format.unit import UnitDeclaration, example_path
 
 EXAMPLES = Path(sir_format.__file__).parent / "examples"
 NUL_NAME = "a\x00b.xml"
@@ -42,6 +45,124 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+# --- a NUL byte in a file name ----------------------------------------------------------------
+
+NUL_CALLS: dict[str, Callable[[Any], object]] = {
+    "load": lambda report: sir_format.load(NUL_NAME),
+    "load Path": lambda report: sir_format.load(Path(NUL_NAME)),
+    "save": lambda report: sir_format.save(report, NUL_NAME),
+    "validate": lambda report: sir_format.validate(NUL_NAME),
+    "validate Path": lambda report: sir_format.validate(Path(NUL_NAME)),
+    "is_valid": lambda report: sir_format.is_valid(Path(NUL_NAME)),
+    "validate unit": lambda report: sir_format.validate(report, unit=Path("u\x00.toml")),
+    "open_stream": lambda report: sir_format.open_stream(NUL_NAME),
+    "iter_episodes": lambda report: sir_format.iter_episodes(Path(NUL_NAME)),
+    "unit load": lambda report: UnitDeclaration.load("u\x00.toml"),
+    "write_schema": lambda report: write_schema("s\x00.json"),
+}
+
+
+@pytest.mark.parametrize("call", NUL_CALLS.values(), ids=NUL_CALLS.keys())
+def test_a_nul_byte_in_a_path_is_a_sir_format_error(
+    call: Callable[[Any], object], report: sir_format.SIRData, workdir: Path
+) -> None:
+    before = snapshot(workdir)
+    with pytest.raises(SirFormatError, match="contains a NUL byte") as info:
+        call(report)
+    assert "\x00" not in str(info.value)  # shown escaped, not as a raw NUL
+    assert snapshot(workdir) == before
+
+
+def test_a_nul_byte_in_the_unit_path_is_a_unit_declaration_error() -> None:
+    with pytest.raises(UnitDeclarationError, match="NUL byte"):
+        UnitDeclaration.load(Path("sir-enhet\x00.toml"))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["convert", NUL_NAME, "out.json"],
+        ["convert", "ima.xml", "out\x00.json"],
+        ["validate", NUL_NAME],
+        ["validate", "ima.xml", NUL_NAME],
+        ["validate", "ima.xml", "--output", "out\x00.txt"],
+        ["validate", "--unit", "u\x00.toml", "ima.xml"],
+    ],
+    ids=["convert in", "convert out", "validate", "validate second", "validate -o", "unit"],
+)
+def test_cli_a_nul_byte_in_a_path_exits_two(
+    argv: list[str], workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(workdir)
+    assert cli.main(argv) == 2
+    out, err = capsys.readouterr()
+    assert "contains a NUL byte" in error_line(err)
+    assert out == ""
+    assert snapshot(workdir) == before
+
+
+# --- an output that is one of the inputs ------------------------------------------------------
+
+
+def _link(folder: Path, kind: str) -> str:
+    """Another name for ima.xml in ``folder``: ``kind`` is a spelling or a link."""
+    if kind == "symlink":
+        (folder / "link.xml").symlink_to("ima.xml")
+        return "link.xml"
+    if kind == "hard link":
+        os.link(folder / "ima.xml", folder / "hard.xml")
+        return "hard.xml"
+    return {"same": "ima.xml", "dot": "./ima.xml", "absolute": str(folder / "ima.xml")}[kind]
+
+
+OTHER_NAMES = ["same", "dot", "absolute", "symlink", "hard link"]
+
+
+@pytest.mark.parametrize("kind", OTHER_NAMES)
+def test_convert_refuses_to_overwrite_its_input(
+    kind: str, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = _link(workdir, kind)
+    before = snapshot(workdir)
+    assert cli.main(["convert", "--to", "json", "ima.xml", output]) == 2
+    line = error_line(capsys.readouterr().err)
+    assert "is the same file as the input 'ima.xml'" in line
+    assert snapshot(workdir) == before
+    assert (workdir / "link.xml").is_symlink() == (kind == "symlink")
+
+
+@pytest.mark.parametrize("kind", OTHER_NAMES)
+def test_validate_refuses_to_write_its_report_over_an_input(
+    kind: str, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workdir / "copy.json").write_bytes((EXAMPLES / "ima.json").read_bytes())
+    output = _link(workdir, kind)
+    before = snapshot(workdir)
+    assert cli.main(["validate", "copy.json", "ima.xml", "-o", output]) == 2
+    out, err = capsys.readouterr()
+    assert "is the same file as the input 'ima.xml'" in error_line(err)
+    assert out == ""
+    assert snapshot(workdir) == before
+
+
+def test_validate_refuses_to_write_its_report_over_the_unit_declaration(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(workdir)
+    assert cli.main(["validate", "--unit", "unit.toml", "ima.xml", "-o", "./unit.toml"]) == 2
+    assert "the input 'unit.toml'" in error_line(capsys.readouterr().err)
+    assert snapshot(workdir) == before
+
+
+def test_an_output_beside_the_input_is_still_written(workdir: Path) -> None:
+    assert cli.main(["convert", "ima.xml", "./ima.json"]) == 0
+    assert cli.main(["validate", "ima.xml", "-o", "ima.txt"]) == 0
+    assert (workdir / "ima.json").read_bytes() == sir_format.to_json(
+        sir_format.load(workdir / "ima.xml")
+    )
+    assert (workdir / "ima.txt").read_text(encoding="utf-8").startswith("ima.xml: ")
 
 
 # --- the atomic writer ------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from sir_format import _xml
+from sir_format._files import checked_path
 from sir_format._paths import Location, Step, logical_path
 from sir_format.errors import ParseError, SirFormatError
 from sir_format.metadata import model_info
@@ -43,6 +44,7 @@ from sir_format.validation.catalog import LANGUAGES, catalog
 
 if TYPE_CHECKING:
     from sir_format.unit import UnitDeclaration
+    from sir_format.validation._sources import Source
 
 __all__ = [
     "PROFILES",
@@ -330,7 +332,7 @@ class _Run:
         layers = PROFILES[profile]
         if not given:
             layers = tuple(layer for layer in layers if layer is not Layer.UNIT)
-        opened = open_source(source, limits or _xml.Limits())
+        opened = _open(source, limits or _xml.Limits())
         return cls(
             layers=layers,
             unit=declaration,
@@ -573,6 +575,16 @@ def _select_rules(
     episode_rules = [(c, fn) for c, fn in registered_episode_rules() if active(c)]
     file_rules = [(c, f) for c, f in registered_file_rules() if active(c)]
     return episode_rules, file_rules
+
+
+def _open(source: Any, limits: _xml.Limits) -> Source:
+    """:func:`open_source`, with a path the OS refuses (a NUL byte) as a SirFormatError."""
+    try:
+        return open_source(source, limits)
+    except ValueError as exc:
+        if isinstance(source, str | os.PathLike) and not isinstance(exc, SirFormatError):
+            checked_path(source)
+        raise
 
 
 def _load_unit(unit: Any) -> tuple[Any, list[Finding], bool]:
