@@ -26,7 +26,7 @@ import dataclasses
 import re
 import threading
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from enum import Enum
 from itertools import chain, repeat
@@ -127,7 +127,9 @@ def _untranslatable(pattern: str) -> bool:
 def _value_types(f: FieldInfo) -> frozenset[type]:
     if f.kind is Kind.NUMBER_OR_UNKNOWN:
         assert f.unknown is not None
-        return frozenset({f.python_type, f.unknown} | ({int} if f.python_type is Decimal else set()))
+        return frozenset(
+            {f.python_type, f.unknown} | ({int} if f.python_type is Decimal else set())
+        )
     if f.kind is Kind.DECIMAL:
         return frozenset({Decimal, int})
     if f.kind is Kind.DATE:

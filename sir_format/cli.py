@@ -26,12 +26,13 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, NoReturn
 
+from sir_format._files import checked_path, same_file, write_atomically
 from sir_format.errors import SirFormatError
 
 __all__ = ["SUBCOMMANDS", "Subcommand", "UsageError", "build_parser", "main", "register"]
@@ -171,11 +172,34 @@ def main(argv: list[str] | None = None) -> int:
 # --- input and output ----------------------------------------------------------------------
 
 
+def check_files(inputs: Sequence[str], output: str) -> None:
+    """Refuse, before any file is touched, bad file names and an output that is an input."""
+    for name in (*inputs, output):
+        if name != STDIO:
+            _file(name)
+    if output == STDIO:
+        return
+    for name in inputs:
+        if name != STDIO and same_file(name, output):
+            raise UsageError(
+                f"the output {output!r} is the same file as the input {name!r}; "
+                "choose another output file"
+            )
+
+
+def _file(name: str) -> Path:
+    """``name`` as a path; a name no OS accepts is a usage error."""
+    try:
+        return checked_path(name)
+    except SirFormatError as error:
+        raise UsageError(str(error)) from None
+
+
 def read_input(name: str) -> bytes:
     """The bytes of a file, or of stdin for ``-``."""
     if name == STDIO:
         return sys.stdin.buffer.read()
-    return Path(name).read_bytes()
+    return _file(name).read_bytes()
 
 
 def write_output(name: str, data: bytes) -> None:
@@ -184,9 +208,7 @@ def write_output(name: str, data: bytes) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    from sir_format.codec import write_atomically
-
-    write_atomically(Path(name), data)
+    write_atomically(name, data)
 
 
 def format_of(name: str, given: str | None, role: str) -> str | None:
@@ -230,6 +252,7 @@ def _convert_arguments(parser: argparse.ArgumentParser) -> None:
 def _run_convert(args: argparse.Namespace) -> int:
     import sir_format
 
+    check_files([args.input], args.output)
     source = format_of(args.input, args.source_format, "input")
     target = format_of(args.output, args.target_format, "output")
     if target is None:

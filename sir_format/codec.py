@@ -18,12 +18,12 @@ carries the :class:`~sir_format.validation.Finding` that ``validate`` reports.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Literal
 
 from sir_format import _xml
+from sir_format._files import checked_path, write_atomically
 from sir_format._json import JsonCodec
 from sir_format._xml import Limits
 from sir_format.errors import ParseError, SirFormatError
@@ -128,11 +128,11 @@ class Codec:
 
     def load(self, path: PathLike, *, format: Format | None = None) -> SIRData:
         """Read a report file; the format comes from the content, else from the extension."""
-        return _reading.read(Path(path), self.limits, format)
+        return _reading.read(checked_path(path), self.limits, format)
 
     def save(self, report: SIRData, path: PathLike, *, format: Format | None = None) -> None:
         """Write a report file atomically; the format comes from the extension unless given."""
-        file = Path(path)
+        file = checked_path(path)
         chosen = _format_of(file, format)
         if chosen is None:
             raise SirFormatError(
@@ -176,7 +176,7 @@ class ReportStream:
     def __init__(self, source: PathLike | IO[bytes], limits: Limits | None = None) -> None:
         chosen = limits or Limits()
         unbounded = Limits(max_bytes=None, max_episodes=chosen.max_episodes)
-        target = Path(source) if isinstance(source, str | os.PathLike) else source
+        target = checked_path(source) if isinstance(source, str | os.PathLike) else source
         self.header: Huvud
         self.header, self._episodes = _reading.stream(target, unbounded)
         self.count = 0
@@ -185,30 +185,6 @@ class ReportStream:
         for episode in self._episodes:
             self.count += 1
             yield episode
-
-
-def write_atomically(file: Path, data: bytes) -> None:
-    """Write ``data`` to ``file`` via a temporary file and a rename.
-
-    A failure leaves no partial file and any existing file unchanged. A new file gets the
-    usual permissions (``0o666`` less the umask); an existing file keeps its mode.
-    """
-    try:
-        mode = file.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    directory = file.parent if str(file.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, mode)
-        os.replace(tmp, file)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 _default = Codec()

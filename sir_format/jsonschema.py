@@ -22,13 +22,12 @@ import copy
 import json
 import os
 import re
-import tempfile
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from sir_format._files import write_atomically
 from sir_format.metadata import ROOT_ELEMENT, FieldInfo, Kind, ModelInfo, all_models, enum_types
 
 __all__ = [
@@ -62,16 +61,7 @@ def schema_text() -> str:
 
 def write_schema(path: str | os.PathLike[str]) -> None:
     """Write :func:`schema_text` to ``path`` (UTF-8), replacing it atomically."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(schema_text().encode("utf-8"))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, schema_text().encode("utf-8"))
 
 
 # --- XSD regular expressions -------------------------------------------------------------

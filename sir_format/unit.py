@@ -13,8 +13,8 @@ API::
 
 Errors (both are :class:`~sir_format.errors.SirFormatError`, i.e. ``ValueError``):
 
-- :class:`~sir_format.errors.UnitDeclarationError`: the file cannot be read, is not UTF-8 or
-  is not TOML (``line``/``column`` set where the TOML parser knows them).
+- :class:`~sir_format.errors.UnitDeclarationError`: the file cannot be read, is not UTF-8, is
+  not TOML or nests too deeply to parse (``line``/``column`` set where the parser knows them).
 - :class:`InvalidUnitDeclarationError` (a subclass): the TOML is readable but the declaration
   is invalid. ``.findings`` holds one SIR-R206 finding (severity fatal) per problem; each
   names the offending key in its ``reason`` parameter and in ``params["key"]``.
@@ -47,6 +47,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from sir_format._files import checked_path
 from sir_format.errors import UnitDeclarationError
 from sir_format.metadata import model_info
 from sir_format.models import Atgard, Huvud, Vardtillfalle
@@ -182,7 +183,7 @@ class UnitDeclaration:
         """Read and check a ``sir-enhet.toml`` file (UTF-8; a BOM is accepted)."""
         name = os.fspath(path)
         try:
-            raw = Path(name).read_bytes()
+            raw = checked_path(name, UnitDeclarationError).read_bytes()
         except OSError as exc:
             raise UnitDeclarationError(
                 f"cannot read unit declaration {name}: {exc.strerror or exc}"
@@ -202,13 +203,17 @@ class UnitDeclaration:
 
     @classmethod
     def _parse(cls, text: str, *, source: str | None) -> UnitDeclaration:
+        where = f" {source}" if source else ""
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             message, line, column = _split_toml_error(str(exc))
-            where = f" {source}" if source else ""
             raise UnitDeclarationError(
                 f"unit declaration{where} is not valid TOML: {message}", line=line, column=column
+            ) from None
+        except RecursionError:  # arrays or inline tables nested deeper than the parser goes
+            raise UnitDeclarationError(
+                f"unit declaration{where} cannot be read: it is nested too deeply"
             ) from None
         return cls.from_dict(data, source=source)
 
@@ -318,10 +323,15 @@ def _unknown_keys(
     table: Mapping[str, Any], allowed: tuple[str, ...], prefix: str
 ) -> list[_Problem]:
     return [
-        _Problem(f"{prefix}{key}", "unknown key", "okänd nyckel")
+        _Problem(f"{prefix}{_key_text(key)}", "unknown key", "okänd nyckel")
         for key in table
         if key not in allowed
     ]
+
+
+def _key_text(key: object) -> str:
+    """A key as text; a key that is no string (never so in TOML) by its type alone."""
+    return key if isinstance(key, str) else f"<{_type_name(key)[0]}>"
 
 
 def _table(
@@ -495,7 +505,9 @@ def _semantic(values: Mapping[str, Any]) -> Iterator[_Problem]:
             yield problem
 
     sofa = values.get("sofa_tid", DEFAULT_SOFA_TID)
-    if not isinstance(sofa, time) or sofa.second or sofa.microsecond or sofa.tzinfo is not None:
+    if not isinstance(sofa, time):
+        yield _wrong_type("[enhet].sofa_tid", sofa, time)
+    elif sofa.second or sofa.microsecond or sofa.tzinfo is not None:
         yield _Problem(
             "[enhet].sofa_tid",
             f'"{sofa}" is not a whole-minute local time "HH:MM"',
@@ -510,6 +522,10 @@ def _semantic(values: Mapping[str, Any]) -> Iterator[_Problem]:
     for name, key in _SET_FIELDS.items():
         if name in values and not isinstance(values[name], frozenset):
             yield _wrong_type(key, values[name], list)
+            return
+        non_strings = [v for v in values.get(name, ()) if not isinstance(v, str)]
+        if non_strings:
+            yield _wrong_type(key + "[…]", non_strings[0], str)
             return
     vardtyper: frozenset[str] = values.get("vardtyper", frozenset())
     unknown_vt = sorted((v for v in vardtyper if v not in VARDTYPER), key=str)

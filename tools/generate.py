@@ -155,7 +155,7 @@ def _run_xsdata(xsd: Path, workdir: Path, info: dict[str, Any]) -> Path:
         ResourceTransformer(config=config).process([xsd.as_uri()])
     finally:
         sys.path.remove(str(workdir))
-        top = PACKAGE.split(".")[0]
+        top = PACKAGE.split(".", maxsplit=1)[0]
         for name in [m for m in sys.modules if m == top or m.startswith(top + ".")]:
             del sys.modules[name]  # xsdata imported the temporary copy to check it
         os.chdir(here)
@@ -187,8 +187,9 @@ def generate(xsd: Path, out: Path) -> None:
     out.mkdir(parents=True)
     for name, text in files.items():
         (out / name).write_text(text, encoding="utf-8")
-    subprocess.run([_ruff(), "check", "--quiet", "--fix-only", "--select", "F401,I", str(out)],
-                   check=False)
+    subprocess.run(
+        [_ruff(), "check", "--quiet", "--fix-only", "--select", "F401,I", str(out)], check=False
+    )
     subprocess.run([_ruff(), "format", "--quiet", str(out)], check=True)
 
 

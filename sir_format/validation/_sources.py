@@ -292,7 +292,6 @@ def trim_free_text(element: etree._Element) -> None:
             node.text = node.text.strip(_XSD_SPACE)
 
 
-
 class _TreeEvents:
     """``iterparse``-like ``("end", element)`` events over a document already in memory.
 

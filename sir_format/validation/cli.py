@@ -30,6 +30,7 @@ from sir_format.cli import (
     SUBCOMMANDS,
     Subcommand,
     UsageError,
+    check_files,
     read_input,
     register,
     write_output,
@@ -95,6 +96,7 @@ def _run_validate(args: argparse.Namespace) -> int:
     from sir_format.validation import outputs
     from sir_format.validation.validator import ValidationReport, validate
 
+    check_files(args.files if args.unit is None else [*args.files, args.unit], args.output)
     unit: Any = None
     if args.unit is not None:
         from sir_format.unit import InvalidUnitDeclarationError, UnitDeclaration

@@ -382,14 +382,18 @@ class _Run:
             if not schema_on:
                 continue
             key = self._key(item)
-            errors = [] if item.element is None else list(
-                check_fragment(
-                    item.element,
-                    item.location,
-                    episode=key,
-                    episode_index=item.index,
-                    keep_lines=item.keep_lines,
-                    suppressed=item.suppressed,
+            errors = (
+                []
+                if item.element is None
+                else list(
+                    check_fragment(
+                        item.element,
+                        item.location,
+                        episode=key,
+                        episode_index=item.index,
+                        keep_lines=item.keep_lines,
+                        suppressed=item.suppressed,
+                    )
                 )
             )
             yield from errors

@@ -148,8 +148,9 @@ class StructFilters(Filters):
         if attr.is_list:
             r = attr.restrictions
             most = None if obj.qname in self.root_types else _finite(r.max_occurs)
-            return _annotate(f"list[{typed}]", _meta(min_length=max(1, r.min_occurs or 0),
-                                                     max_length=most))
+            return _annotate(
+                f"list[{typed}]", _meta(min_length=max(1, r.min_occurs or 0), max_length=most)
+            )
         if attr.is_optional:
             return f"{typed} | None"
         return typed
@@ -255,7 +256,9 @@ class MsgspecGenerator(DataclassGenerator):
 
     def render(self, classes: list[Class]) -> Iterator[GeneratorResult]:
         by_qname = {obj.qname: obj for obj in classes}
-        self.filters.cyclic = {obj.qname for obj in classes if obj.qname in _reaches(obj, by_qname)}
+        self.filters.cyclic = {
+            obj.qname for obj in classes if obj.qname in _reaches(obj, by_qname)
+        }
         elements = [obj for obj in classes if obj.is_element and not obj.is_enumeration]
         self.filters.root_types = {obj.qname for obj in elements} | {
             ext.type.qname for obj in elements for ext in obj.extensions
