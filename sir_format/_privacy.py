@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
-__all__ = ["identity_types", "mask_identity"]
+__all__ = ["identity_types", "mask_embedded_identities", "mask_identity"]
+
+_MASK = "****"
 
 
 def mask_identity(value: str) -> str:
@@ -14,6 +16,25 @@ def mask_identity(value: str) -> str:
     """
     keep = 8 if len(value) == 12 and value.isdigit() else min(2, len(value))
     return value[:keep] + "*" * (len(value) - keep)
+
+
+def mask_embedded_identities(text: str) -> str:
+    """Mask every personal identity number inside ``text`` (SIR-R063): ``VT-19480922****-A``.
+
+    A number is a run of 10 or 12 digits (a ``-`` or ``+`` allowed before the last four) that
+    is a valid personnummer or samordningsnummer; its last four digits are hidden.
+    """
+    from sir_format.validation.identity import embedded_identity_numbers
+
+    found = embedded_identity_numbers(text)
+    if not found:
+        return text
+    out: list[str] = []
+    done = 0
+    for match in found:
+        out.append(text[done : match.start("serial")] + _MASK)
+        done = match.end("serial")
+    return "".join(out) + text[done:]
 
 
 @cache

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sir_format._paths import Location, json_pointer, logical_path, xpath
-from sir_format._privacy import mask_identity
+from sir_format._privacy import mask_embedded_identities, mask_identity
 
 if TYPE_CHECKING:
     from sir_format.models import Huvud, Vardtillfalle
@@ -29,6 +29,7 @@ __all__ = [
     "Hit",
     "Identity",
     "Layer",
+    "LocalId",
     "Severity",
     "Text",
     "episode_rule",
@@ -92,6 +93,23 @@ class Identity:
 
 
 @dataclass(frozen=True, slots=True)
+class LocalId:
+    """A message parameter holding a ``LokaltId``; an identity number in it is masked when
+    rendered (``VT-19480922****-A``, SIR-R063)."""
+
+    value: str
+
+    def masked(self) -> str:
+        return mask_embedded_identities(self.value)
+
+    def __str__(self) -> str:
+        return self.masked()
+
+    def __repr__(self) -> str:
+        return f"LocalId({self.masked()!r})"
+
+
+@dataclass(frozen=True, slots=True)
 class Hit:
     """What a rule found: message parameters and where.
 
@@ -118,8 +136,9 @@ class EpisodeContext:
 
     @property
     def key(self) -> str:
-        """``LokaltId`` when present, else ``#<1-based position>``."""
-        return self.episode.lokalt_id or f"#{self.index + 1}"
+        """``LokaltId`` (an identity number in it masked) when present, else ``#<position>``."""
+        local_id = self.episode.lokalt_id
+        return mask_embedded_identities(local_id) if local_id else f"#{self.index + 1}"
 
     @property
     def location(self) -> Location:
@@ -203,8 +222,9 @@ class Finding:
     The message is rendered at read time from the catalog template and ``params``, so one
     report can be shown in Swedish and English. Identity numbers in ``params`` are masked
     unless ``reveal_identities=True``. ``episode`` is the episode key (``LokaltId``, else
-    ``#<1-based position>``) and ``episode_index`` its 0-based position; both are ``None`` for
-    findings about the whole file. ``raw`` keeps the original diagnostic of schema findings.
+    ``#<1-based position>``; an identity number in a ``LokaltId`` is always masked there) and
+    ``episode_index`` its 0-based position; both are ``None`` for findings about the whole
+    file. ``raw`` keeps the original diagnostic of schema findings (identity values masked).
     """
 
     code: str

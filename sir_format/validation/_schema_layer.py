@@ -4,7 +4,8 @@ A fragment is validated with libxml2 against the shipped XSD (through the in-mem
 schema of :mod:`sir_format._xml`, where ``Huvud`` and ``Vårdtillfälle`` are global elements).
 Every libxml2 error is kept and mapped to a stable SIR-X code (or SIR-R003 for a wrong
 ``Formatversion``), with message parameters, the logical location of the element it concerns
-and the source line. The raw libxml2 message stays on the finding (``Finding.raw``).
+and the source line. The raw libxml2 message stays on the finding (``Finding.raw``), with
+identity-bearing values masked (:func:`~sir_format.validation._masking.protect`).
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from lxml import etree
 
 from sir_format import _xml
 from sir_format._paths import Location, Step
-from sir_format._privacy import identity_types
 from sir_format.metadata import FieldInfo, Kind, model_info
 from sir_format.models import Huvud, SIRData
-from sir_format.validation._core import Finding, Identity, Severity, Text
+from sir_format.validation._core import Finding, Severity, Text
+from sir_format.validation._masking import protect
 
 __all__ = ["check_fragment", "display_name", "relative_location"]
 
@@ -176,11 +177,7 @@ def check_fragment(
         if absolute in seen or _is_suppressed(absolute, suppressed):
             continue
         seen.add(absolute)
-        raw: str = error.message
-        value = params.get("v")
-        if isinstance(value, str) and _is_identity(location, top_cls):
-            params = {**params, "v": Identity(value)}
-            raw = raw.replace(value, Identity(value).masked()) if value else raw
+        params, raw = protect(absolute, params, error.message, (target.text,))
         line = (error.line or target.sourceline) if keep_lines else None
         findings.append(
             Finding(
@@ -195,11 +192,6 @@ def check_fragment(
             )
         )
     return findings
-
-
-def _is_identity(location: Location, top_cls: type) -> bool:
-    info = _field_of([name for name, _ in location], top_cls)
-    return info is not None and info.xsd_type in identity_types()
 
 
 def _is_suppressed(location: Location, suppressed: Sequence[Location]) -> bool:
@@ -331,12 +323,17 @@ def _content_error(
     before = sum(1 for _ in target.itersiblings(target.tag, preceding=True))
     if before >= info.max_occurs:
         return "SIR-X014", {"element": name, "n": info.max_occurs}, location
-    later = {display_name(s) for s in target.itersiblings()} if parent is not None else set()
-    if expected and any(e in later for e in expected):
+    expected_later = parent is not None and expected and _comes_later(target, expected)
+    if expected_later:
         return "SIR-X013", {"element": name, "expected": _join(expected)}, location
     if expected:
         return _missing(expected, parent_location, location)
     return "SIR-X011", {"element": name, "expected": _NOTHING_MORE}, location
+
+
+def _comes_later(target: etree._Element, names: Sequence[str]) -> bool:
+    """Whether an element named in ``names`` follows ``target`` (no copy of the siblings)."""
+    return next(target.itersiblings(*names), None) is not None
 
 
 def _missing(

@@ -28,7 +28,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from sir_format.validation._core import Identity, Layer, Severity, Text
+from sir_format.validation._core import Identity, Layer, LocalId, Severity, Text
 
 if TYPE_CHECKING:
     from sir_format.validation._core import Finding
@@ -189,11 +189,12 @@ _WORDS = {"sv": ("ja", "nej", " och "), "en": ("yes", "no", " and ")}
 
 
 def format_value(value: Any, lang: str = "sv", *, reveal_identities: bool = False) -> str:
-    """A message parameter as text: :class:`Text` by language, :class:`Identity` masked,
-    dates and times in XSD lexical form, enums as their token, sequences comma-separated."""
+    """A message parameter as text: :class:`Text` by language, :class:`Identity` and
+    :class:`LocalId` masked, dates and times in XSD lexical form, enums as their token,
+    sequences comma-separated."""
     if isinstance(value, Text):
         return _pick(value, lang)
-    if isinstance(value, Identity):
+    if isinstance(value, Identity | LocalId):
         return value.value if reveal_identities else value.masked()
     if isinstance(value, str):
         return value

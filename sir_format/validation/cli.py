@@ -3,7 +3,8 @@
 Importing this module registers both with :func:`sir_format.cli.register`.
 
 ``sir-format validate FILE... [--unit sir-enhet.toml] [--format text|json|sarif|junit]
-[--lang sv|en] [--profile wellformed|schema|registry] [--output OUT] [--reveal-identities]``
+[--lang sv|en] [--profile wellformed|schema|registry] [--output OUT] [--reveal-identities]
+[--max-findings N]``
 exits 0 when no file has a fatal finding or an error, 1 when any has, and 2 on usage errors
 or files that cannot be read (the other files are still validated and reported).
 
@@ -36,6 +37,7 @@ from sir_format.cli import (
     write_output,
 )
 from sir_format.errors import SirFormatError
+from sir_format.validation.validator import MAX_FINDINGS
 
 __all__ = ["PROGRESS_THRESHOLD", "RULES", "VALIDATE"]
 
@@ -72,6 +74,23 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="show identity numbers unmasked (they are masked by default)",
     )
+    parser.add_argument(
+        "--max-findings",
+        metavar="N",
+        type=_count,
+        default=MAX_FINDINGS,
+        help=f"list at most N findings per file, count the rest (default {MAX_FINDINGS}; 0: all)",
+    )
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a count >= 0, got {text!r}")
+    return value
 
 
 def _progress(name: str, stream: IO[str]) -> Callable[[int], None]:
@@ -114,12 +133,21 @@ def _run_validate(args: argparse.Namespace) -> int:
         try:
             if name == STDIO:
                 report = validate(
-                    read_input(name), unit=unit, lang=args.lang, profile=args.profile
+                    read_input(name),
+                    unit=unit,
+                    lang=args.lang,
+                    profile=args.profile,
+                    max_findings=args.max_findings,
                 )
                 report = dataclasses.replace(report, source="<stdin>")
             else:
                 report = validate(
-                    Path(name), unit=unit, lang=args.lang, profile=args.profile, progress=progress
+                    Path(name),
+                    unit=unit,
+                    lang=args.lang,
+                    profile=args.profile,
+                    progress=progress,
+                    max_findings=args.max_findings,
                 )
         except (SirFormatError, OSError) as error:
             print(f"{PROG}: error: {' '.join(str(error).split())}", file=sys.stderr)

@@ -24,6 +24,7 @@ from sir_format.validation._core import Text
 
 __all__ = [
     "birth_date",
+    "embedded_identity_numbers",
     "hsa_id_reason",
     "is_male",
     "orgnr_reason",
@@ -127,6 +128,30 @@ def samordningsnummer_reason(value: str) -> Text | None:
     if not _luhn_ok(value[2:]):
         return BAD_CHECK_DIGIT
     return None
+
+
+_EMBEDDED = re.compile(
+    r"(?<![0-9])(?P<date>[0-9]{6}(?:[0-9]{2})?)[-+]?(?P<serial>[0-9]{4})(?![0-9])"
+)
+_CENTURIES = ("18", "19", "20")
+
+
+def _is_identity_number(digits: str) -> bool:
+    """A valid personnummer or samordningsnummer, 12 digits or 10 (any century)."""
+    candidates = (digits,) if len(digits) == 12 else tuple(c + digits for c in _CENTURIES)
+    return any(
+        personnummer_reason(c) is None or samordningsnummer_reason(c) is None for c in candidates
+    )
+
+
+def embedded_identity_numbers(text: str) -> list[re.Match[str]]:
+    """The personal identity numbers inside ``text`` (SIR-R063), as matches.
+
+    A candidate is a run of 10 or 12 digits, with or without a ``-`` or ``+`` before the last
+    four (groups ``date`` and ``serial``); it counts when it is a valid personnummer or
+    samordningsnummer.
+    """
+    return [m for m in _EMBEDDED.finditer(text) if _is_identity_number(m["date"] + m["serial"])]
 
 
 @cache

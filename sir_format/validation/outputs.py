@@ -9,6 +9,9 @@ file) and a language. Identity numbers are masked unless ``reveal_identities=Tru
 - :func:`to_sarif`: SARIF 2.1.0 for code-scanning dashboards.
 - :func:`to_junit`: JUnit XML for CI test reports: one test suite per file, one test case per
   episode (plus one for the file itself), failures for fatal findings and errors.
+
+Every format shows findings left out by ``max_findings`` (``report.omitted``), and every text
+taken from a finding goes through :func:`printable`, so any content gives valid output.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ __all__ = [
     "FORMATS",
     "REPORT_FORMAT",
     "SARIF_SCHEMA",
+    "printable",
     "render",
     "report_schema",
     "to_dict",
@@ -68,6 +72,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "rules": "reglerna",
         "incomplete": "filen kunde inte läsas till slutet",
         "profile": "profil",
+        "omitted": "Visas inte: ytterligare",
     },
     "en": {
         "fatal": "FATAL",
@@ -82,6 +87,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "rules": "rules",
         "incomplete": "the file could not be read to its end",
         "profile": "profile",
+        "omitted": "Not listed:",
     },
 }
 _COUNTED: dict[str, dict[str, tuple[str, str]]] = {
@@ -89,18 +95,62 @@ _COUNTED: dict[str, dict[str, tuple[str, str]]] = {
         "errors": ("fel", "fel"),
         "warnings": ("varning", "varningar"),
         "episodes": ("vårdtillfälle", "vårdtillfällen"),
+        "findings": ("anmärkning", "anmärkningar"),
     },
     "en": {
         "errors": ("error", "errors"),
         "warnings": ("warning", "warnings"),
         "episodes": ("episode", "episodes"),
+        "findings": ("more finding", "more findings"),
     },
 }
+
+
+_NONCHARACTERS = "".join(
+    chr(plane | 0xFFFE) + chr(plane | 0xFFFF) for plane in range(0x10000, 0x110000, 0x10000)
+)
+_UNSHOWABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff" + _NONCHARACTERS + "]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    point = ord(match.group())
+    if point < 0x100:
+        return f"\\x{point:02x}"
+    return f"\\u{point:04x}" if point < 0x10000 else f"\\U{point:08x}"
+
+
+def printable(text: str) -> str:
+    """``text`` as every output format can hold it: control characters (C0 with TAB, LF and
+    CR, DEL, C1), line and paragraph separators, lone surrogates and noncharacters are shown
+    as Python-style escapes (``\\x01``, ``\\ud800``, ``\\uffff``); everything else is kept."""
+    return _UNSHOWABLE.sub(_escape, text) if _UNSHOWABLE.search(text) else text
+
+
+def _printable_tree(value: Any) -> Any:
+    """Every string (keys too) of a JSON-like value through :func:`printable`."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable(k): _printable_tree(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_printable_tree(v) for v in value]
+    return value
 
 
 def _count(n: int, what: str, lang: str) -> str:
     one, many = _COUNTED[lang][what]
     return f"{n} {one if n == 1 else many}"
+
+
+def _omitted_line(report: ValidationReport, lang: str) -> str | None:
+    """``Not listed: 3 more findings (SIR-X011: 2, SIR-X020: 1)``, or None if none were."""
+    if not report.omitted:
+        return None
+    counts = ", ".join(f"{code}: {n}" for code, n in report.omitted.items())
+    total = _count(sum(report.omitted.values()), "findings", lang)
+    return f"{_WORDS[lang]['omitted']} {total} ({counts})"
 
 
 def _reports(reports: Reports) -> list[ValidationReport]:
@@ -141,6 +191,9 @@ def to_text(reports: Reports, *, lang: str = "sv", reveal_identities: bool = Fal
     out: list[str] = []
     for report in _reports(reports):
         out.append(_summary(report, lang))
+        omitted = _omitted_line(report, lang)
+        if omitted:
+            out.append("  " + omitted)
         for index, findings in _groups(report):
             out.append("  " + _group_title(index, findings, lang))
             for f in findings:
@@ -157,7 +210,7 @@ def to_text(reports: Reports, *, lang: str = "sv", reveal_identities: bool = Fal
                 out.append(f"             {message}")
         for skipped in report.skipped:
             out.append("  " + _skipped_line(skipped, lang, words))
-    return "\n".join(out) + "\n"
+    return "\n".join(printable(line) for line in out) + "\n"
 
 
 def _summary(report: ValidationReport, lang: str) -> str:
@@ -236,6 +289,7 @@ def _report_dict(report: ValidationReport, lang: str, reveal: bool) -> dict[str,
             "skipped": len(report.skipped),
         },
         "findings": [_finding_dict(f, lang, reveal) for f in report.findings],
+        "omitted": dict(report.omitted),
         "skipped": [
             {
                 "codes": list(s.codes),
@@ -260,7 +314,7 @@ def to_dict(
         "tool": {"name": TOOL, "version": _version()},
         "lang": lang,
         "ok": all(item["ok"] for item in items),
-        "reports": items,
+        "reports": _printable_tree(items),
     }
 
 
@@ -287,6 +341,7 @@ _LEVELS = {Severity.FATAL: "error", Severity.ERROR: "error", Severity.WARNING: "
 
 
 def _uri(source: str) -> str:
+    source = printable(source)
     if source.startswith("<"):
         return quote(source.strip("<>"))
     return quote(PurePath(source).as_posix(), safe="/:")
@@ -355,11 +410,36 @@ def to_sarif(
                     }
                 },
                 "artifacts": artifacts,
-                "results": results,
-                "invocations": [{"executionSuccessful": True}],
+                "results": _printable_tree(results),
+                "invocations": [_sarif_invocation(items, lang)],
             }
         ],
     }
+
+
+def _sarif_invocation(items: list[ValidationReport], lang: str) -> dict[str, Any]:
+    """The invocation, with a notification for each file whose findings were not all listed."""
+    invocation: dict[str, Any] = {"executionSuccessful": True}
+    notes = [
+        {
+            "level": "note",
+            "descriptor": {"id": "findings-omitted"},
+            "message": {"text": printable(_omitted_line(report, lang) or "")},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(report.source), "index": artifact}
+                    }
+                }
+            ],
+            "properties": {"omitted": dict(report.omitted)},
+        }
+        for artifact, report in enumerate(items)
+        if report.omitted
+    ]
+    if notes:
+        invocation["toolExecutionNotifications"] = notes
+    return invocation
 
 
 # --------------------------------------------------------------------------- JUnit
@@ -368,46 +448,11 @@ def to_sarif(
 def to_junit(reports: Reports, *, lang: str = "sv", reveal_identities: bool = False) -> bytes:
     """JUnit XML: a test suite per file, a test case per episode and one for the file."""
     _check_lang(lang)
-    items = _reports(reports)
     suites = etree.Element("testsuites", name=f"{TOOL} validate")
     totals = {"tests": 0, "failures": 0}
-    for report in items:
-        suite = etree.SubElement(suites, "testsuite", name=report.source)
-        props = etree.SubElement(suite, "properties")
-        for name, value in (("format", report.format), ("profile", report.profile)):
-            etree.SubElement(props, "property", name=name, value=value)
-        by_episode: dict[int | None, list[Finding]] = dict(_groups(report))
-        cases: list[tuple[int | None, str, list[Finding]]] = [
-            (None, "file", by_episode.get(None, []))
-        ]
-        for index, key in enumerate(report.episodes):
-            cases.append((index, _episode_label(index, key, lang), by_episode.get(index, [])))
-        for later, extra in by_episode.items():  # findings of episodes past the last seen
-            if later is not None and later >= len(report.episodes):
-                cases.append((later, _episode_label(later, None, lang), extra))
-        failures = 0
-        for _index, name, findings in cases:
-            case = etree.SubElement(suite, "testcase", classname=report.source, name=name)
-            errors = [f for f in findings if f.severity is not Severity.WARNING]
-            warnings = [f for f in findings if f.severity is Severity.WARNING]
-            if errors:
-                failures += 1
-                first = errors[0]
-                failure = etree.SubElement(
-                    case,
-                    "failure",
-                    type=first.code,
-                    message=first.message(lang, reveal_identities=reveal_identities),
-                )
-                failure.text = "\n".join(_junit_line(f, lang, reveal_identities) for f in errors)
-            if warnings:
-                out = etree.SubElement(case, "system-out")
-                out.text = "\n".join(_junit_line(f, lang, reveal_identities) for f in warnings)
-        suite.set("tests", str(len(cases)))
-        suite.set("failures", str(failures))
-        suite.set("errors", "0")
-        suite.set("skipped", "0")
-        totals["tests"] += len(cases)
+    for report in _reports(reports):
+        tests, failures = _junit_suite(suites, report, lang, reveal_identities)
+        totals["tests"] += tests
         totals["failures"] += failures
     suites.set("tests", str(totals["tests"]))
     suites.set("failures", str(totals["failures"]))
@@ -415,12 +460,69 @@ def to_junit(reports: Reports, *, lang: str = "sv", reveal_identities: bool = Fa
     return bytes(etree.tostring(suites, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
+def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> Any:
+    """A child element; its text and attribute values through :func:`printable`."""
+    child = etree.SubElement(parent, tag, {k: printable(v) for k, v in attrs.items()})
+    if text is not None:
+        child.text = printable(text)
+    return child
+
+
+def _junit_cases(report: ValidationReport, lang: str) -> list[tuple[str, list[Finding]]]:
+    """(test case name, findings): the file, each episode seen, then any episode past them.
+
+    When findings were left out (``report.omitted``), an episode without a listed finding may
+    still have failed, so only the episodes with a listed finding are test cases.
+    """
+    by_episode: dict[int | None, list[Finding]] = dict(_groups(report))
+    cases = [("file", by_episode.get(None, []))]
+    for index, key in enumerate(report.episodes):
+        if index in by_episode or not report.omitted:
+            cases.append((_episode_label(index, key, lang), by_episode.get(index, [])))
+    for later, extra in by_episode.items():
+        if later is not None and later >= len(report.episodes):
+            cases.append((_episode_label(later, None, lang), extra))
+    return cases
+
+
+def _junit_suite(
+    suites: etree._Element, report: ValidationReport, lang: str, reveal: bool
+) -> tuple[int, int]:
+    """Add the test suite of one report; (tests, failures)."""
+    suite = _sub(suites, "testsuite", name=report.source)
+    props = _sub(suite, "properties")
+    for name, value in (("format", report.format), ("profile", report.profile)):
+        _sub(props, "property", name=name, value=value)
+    for code, n in report.omitted.items():
+        _sub(props, "property", name=f"omitted.{code}", value=str(n))
+    cases = _junit_cases(report, lang)
+    failures = 0
+    for name, findings in cases:
+        case = _sub(suite, "testcase", classname=report.source, name=name)
+        errors = [f for f in findings if f.severity is not Severity.WARNING]
+        warnings = [f for f in findings if f.severity is Severity.WARNING]
+        if errors:
+            failures += 1
+            message = errors[0].message(lang, reveal_identities=reveal)
+            lines = "\n".join(_junit_line(f, lang, reveal) for f in errors)
+            _sub(case, "failure", lines, type=errors[0].code, message=message)
+        if warnings:
+            _sub(case, "system-out", "\n".join(_junit_line(f, lang, reveal) for f in warnings))
+    omitted = _omitted_line(report, lang)
+    if omitted:
+        _sub(suite, "system-out", omitted)
+    counts = {"tests": len(cases), "failures": failures, "errors": 0, "skipped": 0}
+    for name, count in counts.items():
+        suite.set(name, str(count))
+    return len(cases), failures
+
+
 def _junit_line(f: Finding, lang: str, reveal: bool) -> str:
     where = f.path or "-"
     if f.line:
         where += f" ({_WORDS[lang]['line']} {f.line})"
     message = f.message(lang, reveal_identities=reveal)
-    return f"{f.severity.value} {f.code} {where}: {message}"
+    return printable(f"{f.severity.value} {f.code} {where}: {message}")
 
 
 # --------------------------------------------------------------------------- dispatch

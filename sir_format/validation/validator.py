@@ -12,7 +12,10 @@ and file rules are fed episodes in order, so a file of any size validates in fla
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -22,6 +25,7 @@ from lxml import etree
 
 from sir_format import _xml
 from sir_format._paths import Location, Step, logical_path
+from sir_format._privacy import mask_embedded_identities
 from sir_format.errors import ParseError, SirFormatError
 from sir_format.metadata import model_info
 from sir_format.models import Huvud, Vardtillfalle
@@ -37,6 +41,7 @@ from sir_format.validation._core import (
     registered_episode_rules,
     registered_file_rules,
 )
+from sir_format.validation._masking import protect
 from sir_format.validation._schema_layer import check_fragment
 from sir_format.validation._sources import (
     EPISODE,
@@ -54,6 +59,7 @@ if TYPE_CHECKING:
     from sir_format.unit import UnitDeclaration
 
 __all__ = [
+    "MAX_FINDINGS",
     "PROFILES",
     "SkippedRules",
     "ValidationError",
@@ -70,6 +76,9 @@ PROFILES: dict[str, tuple[Layer, ...]] = {
     "registry": (Layer.WELLFORMED, Layer.SCHEMA, Layer.REGISTRY, Layer.UNIT),
 }
 """The layers each profile runs (the unit layer only when a declaration is given)."""
+
+MAX_FINDINGS = 1000
+"""Default of ``validate(max_findings=...)``: most findings a report keeps."""
 
 _ERRORS = (Severity.FATAL, Severity.ERROR)
 _MAX_LISTED = 5
@@ -124,6 +133,7 @@ class ValidationReport:
         episodes: the key of every episode seen (``LokaltId``, else ``#<position>``).
         complete: ``False`` when the source could not be read to its end.
         lang: the default language of :meth:`render` and of raised errors.
+        omitted: findings beyond ``max_findings`` that were counted but not kept, by code.
     """
 
     findings: tuple[Finding, ...]
@@ -135,6 +145,7 @@ class ValidationReport:
     episodes: tuple[str, ...] = ()
     complete: bool = True
     lang: str = "sv"
+    omitted: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -187,6 +198,7 @@ def validate(
     profile: str = "registry",
     limits: _xml.Limits | None = None,
     progress: Callable[[int], None] | None = None,
+    max_findings: int | None = MAX_FINDINGS,
 ) -> ValidationReport:
     """Validate a report and return every finding.
 
@@ -200,16 +212,23 @@ def validate(
         profile: ``wellformed``, ``schema`` or ``registry`` (all layers).
         limits: safety limits (input size, number of episodes).
         progress: called with the number of episodes read so far, as episodes stream.
+        max_findings: most findings to keep (``None`` or 0: all). Beyond it the most severe
+            are kept, the earliest first among equals; the others are counted by code in
+            ``ValidationReport.omitted``. A report that has errors keeps at least one, so
+            ``ok`` is right whatever the limit. Notes of skipped rules are then kept only
+            for the file and for the episodes that have a finding listed.
 
     Raises only on misuse: an unknown profile or language, an unsupported source type, an
     unreadable path (:class:`~sir_format.errors.SirFormatError`).
     """
+    _check_limit(max_findings)
     run = _Run.prepare(source, unit=unit, lang=lang, profile=profile, limits=limits)
     run.progress = progress
-    findings = sorted(run.findings(), key=_sort_key)
+    run.skipped = _SkippedList(max_findings)
+    kept, omitted = _keep(run.findings(), max_findings)
     return ValidationReport(
-        findings=tuple(findings),
-        skipped=tuple(run.skipped),
+        findings=tuple(sorted(kept, key=_sort_key)),
+        skipped=_skipped_of(run.skipped, kept, omitted),
         source=run.source_name,
         format=run.source_format,
         profile=profile,
@@ -217,6 +236,7 @@ def validate(
         episodes=tuple(run.keys),
         complete=run.complete,
         lang=lang,
+        omitted=omitted,
     )
 
 
@@ -226,11 +246,18 @@ def iter_findings(
     unit: UnitDeclaration | str | os.PathLike[str] | None = None,
     profile: str = "registry",
     limits: _xml.Limits | None = None,
+    max_findings: int | None = None,
 ) -> Iterator[Finding]:
     """Yield findings as they are found (stream order, not sorted). The source is opened
-    now, so an unreadable path raises here; the checks run as the iterator is consumed."""
+    now, so an unreadable path raises here; the checks run as the iterator is consumed.
+
+    The iterator holds no findings, so by default it yields them all. With ``max_findings``
+    it stops after that many (the first ones in stream order) and reads no further.
+    """
+    _check_limit(max_findings)
     run = _Run.prepare(source, unit=unit, lang="sv", profile=profile, limits=limits)
-    return run.findings()
+    found = run.findings()
+    return itertools.islice(found, max_findings) if max_findings else found
 
 
 def is_valid(
@@ -271,6 +298,54 @@ def check_episode(
         if wanted is None or code in wanted:
             found.extend(run._hits(code, partial(fn, ctx), ctx.location, None))
     return sorted(found, key=_sort_key)
+
+
+def _check_limit(max_findings: int | None) -> None:
+    if max_findings is not None and (isinstance(max_findings, bool) or max_findings < 0):
+        raise ValueError(f"max_findings must be None or a count >= 0, not {max_findings!r}")
+
+
+def _keep(findings: Iterable[Finding], limit: int | None) -> tuple[list[Finding], dict[str, int]]:
+    """The ``limit`` most severe findings (earliest first among equals), and the number of
+    the others by code. Holds at most ``limit`` findings at any time."""
+    if not limit:
+        return list(findings), {}
+    heap: list[tuple[int, int, Finding]] = []  # the least severe, latest finding on top
+    omitted: Counter[str] = Counter()
+    for seq, finding in enumerate(findings):
+        entry = (-finding.severity.rank, -seq, finding)
+        if len(heap) < limit:
+            heapq.heappush(heap, entry)
+        else:
+            omitted[heapq.heappushpop(heap, entry)[2].code] += 1
+    return [finding for _, _, finding in heap], dict(sorted(omitted.items()))
+
+
+class _SkippedList(list[SkippedRules]):
+    """Skipped rules, holding at most ``limit`` notes about single episodes."""
+
+    def __init__(self, limit: int | None) -> None:
+        super().__init__()
+        self.limit = limit
+        self.episodes = 0
+
+    def append(self, item: SkippedRules) -> None:
+        if item.episode_index is not None:
+            if self.limit and self.episodes >= self.limit:
+                return
+            self.episodes += 1
+        super().append(item)
+
+
+def _skipped_of(
+    skipped: Iterable[SkippedRules], kept: Iterable[Finding], omitted: dict[str, int]
+) -> tuple[SkippedRules, ...]:
+    """Every note, or when findings were left out the notes of the file and of the episodes
+    that still have a finding listed."""
+    if not omitted:
+        return tuple(skipped)
+    listed = {f.episode_index for f in kept}
+    return tuple(s for s in skipped if s.episode_index is None or s.episode_index in listed)
 
 
 def _sort_key(f: Finding) -> tuple[int, int, int, str, str]:
@@ -430,16 +505,17 @@ class _Run:
         key = None
         if index is not None:
             key = self.keys[index] if index < len(self.keys) else f"#{index + 1}"
+        params, raw = protect(item.location, item.params, item.raw)
         yield Finding(
             code=item.code,
             severity=_severity(item.code),
-            params=item.params,
+            params=params,
             location=item.location,
             episode=key,
             episode_index=index,
             line=item.line,
             column=item.column,
-            raw=item.raw,
+            raw=raw,
         )
 
     def _count(self, item: Fragment) -> None:
@@ -529,10 +605,13 @@ class _Run:
 
     def _crash(self, code: str, exc: Exception, location: Location, index: int | None) -> Finding:
         """A rule raised: report it as SIR-X090 instead of stopping the validation."""
+        params, _ = protect(
+            location, {"rule": code, "detail": f"{type(exc).__name__}: {exc}"}, None
+        )
         return Finding(
             code="SIR-X090",
             severity=Severity.ERROR,
-            params={"rule": code, "detail": f"{type(exc).__name__}: {exc}"},
+            params=params,
             location=location,
             episode=self.keys[index] if index is not None and index < len(self.keys) else None,
             episode_index=index,
@@ -610,14 +689,15 @@ _LOKALT_ID = model_info(Vardtillfalle).by_py["lokalt_id"].wire_name
 
 
 def _episode_key(item: Fragment, index: int) -> str:
-    """``LokaltId`` (as written, whitespace trimmed) or ``#<1-based position>``."""
+    """``LokaltId`` (as written, whitespace trimmed, an identity number in it masked) or
+    ``#<1-based position>``."""
     if item.element is None:
         text = getattr(item.model, "lokalt_id", None)
     else:
         first = next(iter(item.element), None)
         text = first.text if first is not None and first.tag == _LOKALT_ID else None
     if isinstance(text, str) and text.strip():
-        return text.strip()
+        return mask_embedded_identities(text.strip())
     return f"#{index + 1}"
 
 

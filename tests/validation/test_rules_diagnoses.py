@@ -1,4 +1,4 @@
-"""SIR-R050…R052 (diagnoses) and SIR-R060…R062 (duplicates, overlaps, LokaltId)."""
+"""SIR-R050…R052 (diagnoses) and SIR-R060…R063 (duplicates, overlaps, LokaltId)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-from rulekit import at, each_example, file_a, file_hits, hits
+from rulekit import at, each_example, file_a, file_hits, hits, number
 
 import sir_format.validation.rules.diagnoses  # noqa: F401  (registers the rules)
 from sir_format._paths import Location
 from sir_format.models import Personnummertyp, SIRData, Vardtillfalle
-from sir_format.validation._core import Hit, Severity
+from sir_format.validation import outputs, validate
+from sir_format.validation._core import Hit, LocalId, Severity
 from sir_format.validation.catalog import get_rule
 from sir_format.validation.reference import icd10se as ref
 
@@ -23,7 +24,7 @@ def other_at(index: int) -> Location:
     return at("Diagnoser", ("ÖvrigDiagnos", index))
 
 
-@pytest.mark.parametrize("code", ["SIR-R050", "SIR-R051", "SIR-R052"])
+@pytest.mark.parametrize("code", ["SIR-R050", "SIR-R051", "SIR-R052", "SIR-R063"])
 @each_example
 def test_dictionary_examples_are_clean(code: str, report: SIRData) -> None:
     assert hits(code, report) == []
@@ -203,8 +204,8 @@ def test_r062_repeated_lokalt_id() -> None:
     for ep in report.vardtillfalle:
         ep.lokalt_id = "VT-7"
     assert file_hits("SIR-R062", report) == [
-        Hit({"v": "VT-7"}, (("Vårdtillfälle", 1), ("LokaltId", None))),
-        Hit({"v": "VT-7"}, (("Vårdtillfälle", 2), ("LokaltId", None))),
+        Hit({"v": LocalId("VT-7")}, (("Vårdtillfälle", 1), ("LokaltId", None))),
+        Hit({"v": LocalId("VT-7")}, (("Vårdtillfälle", 2), ("LokaltId", None))),
     ]
 
 
@@ -226,7 +227,95 @@ def test_r062_near_miss_missing_ids_are_not_duplicates() -> None:
         ("SIR-R060", Severity.ERROR),
         ("SIR-R061", Severity.ERROR),
         ("SIR-R062", Severity.ERROR),
+        ("SIR-R063", Severity.WARNING),
     ],
 )
 def test_catalog_severity(code: str, severity: Severity) -> None:
     assert get_rule(code).severity is severity
+
+
+# -- SIR-R063 -------------------------------------------------------------------------------
+
+PNR = "194809224464"
+SAMORDNING = number("19480982", "446")  # day 22 + 60
+LOKALT_ID = at("LokaltId")
+
+
+def with_local_id(local_id: str | None, report: SIRData | None = None) -> SIRData:
+    report = report if report is not None else file_a()
+    report.vardtillfalle[0].lokalt_id = local_id
+    return report
+
+
+@pytest.mark.parametrize(
+    "local_id",
+    [PNR, "19480922-4464", "4809224464", "480922+4464", SAMORDNING, f"VT-{PNR}-A", f"x{PNR}"],
+)
+def test_r063_fires_on_an_identity_number(local_id: str) -> None:
+    assert hits("SIR-R063", with_local_id(local_id)) == [Hit({"v": LocalId(local_id)}, LOKALT_ID)]
+
+
+@pytest.mark.parametrize(
+    "local_id",
+    [
+        "194809224465",  # Luhn fails
+        "19480922446",  # 11 digits
+        "1948092244641",  # 13 digits: not a run of 12
+        "19481322-4464",  # month 13
+        "4809224465",  # 10 digits, Luhn fails
+        "19480922 4464",  # only - or + before the last four
+        "VT-2024-01187",
+    ],
+)
+def test_r063_near_misses(local_id: str) -> None:
+    assert hits("SIR-R063", with_local_id(local_id)) == []
+
+
+def test_r063_near_miss_without_local_id() -> None:
+    assert hits("SIR-R063", with_local_id(None)) == []
+
+
+def test_r063_masks_the_number_in_its_message_unless_revealed() -> None:
+    report = validate(with_local_id(f"VT-{PNR}-A"))
+    (finding,) = (f for f in report if f.code == "SIR-R063")
+    assert finding.severity is Severity.WARNING
+    assert (
+        finding.message("en")
+        == "Local id VT-19480922****-A appears to contain a personal identity number."
+    )
+    assert finding.message("sv", reveal_identities=True) == (
+        f"Lokalt id VT-{PNR}-A verkar innehålla ett personnummer."
+    )
+    assert PNR not in repr(finding)
+
+
+@pytest.mark.parametrize("local_id", [PNR, "19480922-4464", "4809224464", SAMORDNING])
+@pytest.mark.parametrize("fmt", outputs.FORMATS)
+def test_masked_local_id_in_every_output_format(local_id: str, fmt: str) -> None:
+    report = with_local_id(local_id)
+    report.vardtillfalle.append(copy.deepcopy(report.vardtillfalle[0]))
+    report.vardtillfalle[1].grunddata.personnummer = "194809224464"  # another person
+    found = validate(report)
+    assert {"SIR-R062", "SIR-R063"} <= set(found.codes())
+    digits = local_id.replace("-", "").replace("+", "")
+    assert found.episodes == (local_id[:-4] + "****",) * 2
+    shown = outputs.render(found, fmt, lang="en").decode("utf-8")
+    assert local_id[:-4] + "****" in shown
+    assert local_id not in shown and digits not in shown
+    revealed = outputs.render(found, fmt, lang="en", reveal_identities=True).decode("utf-8")
+    assert local_id in revealed  # in the messages of R062 and R063
+
+
+@pytest.mark.parametrize(
+    ("local_id", "key"), [(f"VT {PNR}", "VT 19480922****"), ("480922+4464", "480922+****")]
+)
+def test_masked_local_id_in_schema_findings(local_id: str, key: str) -> None:
+    """A LokaltId that fails the schema is masked too, in its finding and as the key."""
+    report = validate(with_local_id(local_id))  # a space or a + fails the pattern
+    (finding,) = report.findings
+    assert (finding.code, finding.path) == ("SIR-X021", "Vårdtillfälle[1]/LokaltId")
+    assert finding.episode == key
+    for fmt in outputs.FORMATS:
+        assert local_id not in outputs.render(report, fmt).decode("utf-8"), fmt
+    assert local_id not in (finding.raw or "") + repr(finding)
+    assert local_id in finding.message("en", reveal_identities=True)

@@ -1,8 +1,10 @@
-"""Diagnosis, duplicate and overlap rules SIR-R050…R052, SIR-R060…R062 (dictionary §6.6).
+"""Diagnosis, duplicate and overlap rules SIR-R050…R052, SIR-R060…R063 (dictionary §6.6).
 
 SIR-R060…R062 are file rules. They keep only small keys per episode (person key, start and
 end, ``LokaltId``), so a file can be validated while it streams. The person key is
-(``Personnummertyp``, ``Personnummer``). SIR-R052 checks codes against the reference of
+(``Personnummertyp``, ``Personnummer``). SIR-R063 warns of an identity number inside
+``LokaltId``; a ``LokaltId`` is passed as :class:`~sir_format.validation._core.LocalId`, so the
+number is masked when shown. SIR-R052 checks codes against the reference of
 :mod:`sir_format.validation.reference.icd10se` (3-character categories; see its limits).
 """
 
@@ -15,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from sir_format._paths import Location
 from sir_format.metadata import model_info
 from sir_format.models import Diagnoser, Grunddata, Huvud, Vardtillfalle
-from sir_format.validation._core import EpisodeContext, Hit, episode_rule, file_rule
+from sir_format.validation._core import EpisodeContext, Hit, LocalId, episode_rule, file_rule
+from sir_format.validation.identity import embedded_identity_numbers
 from sir_format.validation.reference.icd10se import icd10se, normalise
 
 if TYPE_CHECKING:
@@ -29,6 +32,7 @@ _G = model_info(Grunddata).by_py
 _DIAGNOSER = _EPISODE["diagnoser"].wire_name
 _MAIN = _D["huvudsaklig_ivadiagnos"].wire_name
 _OTHER = _D["ovrig_diagnos"].wire_name
+_LOKALT_ID = _EPISODE["lokalt_id"].wire_name
 
 PersonKey = tuple[str, str]
 
@@ -156,6 +160,14 @@ class UniqueLokaltId(_StreamingRule):
         if local_id is None:
             return
         if local_id in self._seen:
-            yield Hit({"v": local_id}, (*ctx.location, (_EPISODE["lokalt_id"].wire_name, None)))
+            yield Hit({"v": LocalId(local_id)}, (*ctx.location, (_LOKALT_ID, None)))
         else:
             self._seen.add(local_id)
+
+
+@episode_rule("SIR-R063")
+def no_identity_in_lokalt_id(ctx: EpisodeContext) -> Iterator[Hit]:
+    """Warn when ``LokaltId`` holds a valid personnummer or samordningsnummer."""
+    local_id = ctx.episode.lokalt_id
+    if local_id and embedded_identity_numbers(local_id):
+        yield Hit({"v": LocalId(local_id)}, ((_LOKALT_ID, None),))
