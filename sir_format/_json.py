@@ -23,6 +23,7 @@ and the decimals (finite, plain notation), then lets msgspec encode the model.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -334,16 +335,13 @@ def _marks(data: bytes) -> tuple[int, int, int, int]:
     return counts[0], counts[1], counts[2], counts[3]
 
 
-_DECODER: msgspec.json.Decoder[SIRData] | None = None
 _ENCODER = msgspec.json.Encoder(decimal_format="number")
 
 
+@functools.cache
 def _decoder() -> msgspec.json.Decoder[SIRData]:
-    global _DECODER
-    if _DECODER is None:
-        _plans()
-        _DECODER = msgspec.json.Decoder(SIRData, dec_hook=_decimal_hook, float_hook=_json_float)
-    return _DECODER
+    _plans()
+    return msgspec.json.Decoder(SIRData, dec_hook=_decimal_hook, float_hook=_json_float)
 
 
 def decode_fast(raw: bytes) -> SIRData:

@@ -19,4 +19,4 @@ of the same type. Dates are :class:`datetime.date`, local times naive
 from sir_format._generated import *  # noqa: F403 - the generated names are the public model
 from sir_format._generated import __all__ as _generated_names
 
-__all__ = sorted(_generated_names)
+__all__ = sorted(_generated_names)  # noqa: PLE0605 - the generated list, kept in one place

@@ -215,8 +215,10 @@ def sniff(head: bytes) -> str | None:
     for bom, codec in _UNICODE_BOMS:
         if head.startswith(bom):
             usable = len(head) - len(head) % 4
-            text = head[:usable].decode(codec, errors="ignore").lstrip("\ufeff \t\r\n")
-            return "xml" if text.startswith("<") else "json" if text[:1] in "{[" else None
+            decoded = head[:usable].decode(codec, errors="ignore").lstrip("\ufeff \t\r\n")
+            if decoded.startswith("<"):
+                return "xml"
+            return "json" if decoded[:1] in ("{", "[") else None
     text = head.removeprefix(_BOM).lstrip()
     if text.startswith(b"<"):
         return "xml"

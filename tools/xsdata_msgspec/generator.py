@@ -28,7 +28,7 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from xsdata.codegen.models import Attr, Class
 from xsdata.formats.dataclass.filters import Filters
@@ -234,9 +234,9 @@ class MsgspecGenerator(DataclassGenerator):
     """Renders the model with :class:`StructFilters` and writes the facts table beside it."""
 
     filters: StructFilters
-    primitives: dict[tuple[str, str], str] = {}
+    primitives: ClassVar[dict[tuple[str, str], str]] = {}
     """(XSD type, element) -> XSD primitive type; set by ``tools/generate.py`` from the XSD."""
-    free_text: set[tuple[str, str]] = set()
+    free_text: ClassVar[set[tuple[str, str]]] = set()
     """(XSD type, element) of the free-text elements; set by ``tools/generate.py``."""
 
     @classmethod
