@@ -77,6 +77,7 @@ def test_regenerating_from_another_xsd_is_one_command(tmp_path: Path) -> None:
         capture_output=True,
     )
     models = (out / "models.py").read_text(encoding="utf-8")
-    assert '"name": "LokaltVardId"' in models
-    assert "lokalt_vard_id" in models
-    assert '"name": "LokaltId"' not in models
+    facts = (out / "facts.py").read_text(encoding="utf-8")
+    assert 'name="LokaltVardId"' in models and '"name": "LokaltVardId"' in facts
+    assert "lokalt_vard_id" in models and '"lokalt_vard_id"' in facts
+    assert 'name="LokaltId"' not in models and '"name": "LokaltId"' not in facts

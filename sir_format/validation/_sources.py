@@ -34,6 +34,7 @@ from typing import IO, Any
 from lxml import etree
 
 from sir_format import _xml
+from sir_format._files import checked_path
 from sir_format._paths import Location
 from sir_format.errors import SerializeError, SirFormatError
 from sir_format.metadata import ROOT_ELEMENT, Kind, all_models, model_info
@@ -164,11 +165,12 @@ def text_to_bytes(text: str) -> bytes:
 
 
 def _from_path(path: Path, limits: _xml.Limits, format: str | None = None) -> Source:
+    path = checked_path(path)
     try:
         handle = path.open("rb")
         head = handle.read(4096)
-    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
-        raise SirFormatError(f"cannot read {path!r}: {_reason(exc)}") from None
+    except OSError as exc:
+        raise SirFormatError(f"cannot read {path}: {_reason(exc)}") from None
     kind = format or _sniff(head, path.suffix.lower())
     if kind != "xml":
         try:
@@ -183,10 +185,8 @@ def _from_path(path: Path, limits: _xml.Limits, format: str | None = None) -> So
     return Source(str(path), "xml", _closing(handle, items))
 
 
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, OSError):
-        return exc.strerror or str(exc)
-    return "the path holds a NUL byte" if "null" in str(exc) else str(exc)
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()
 
 
 def _closing(handle: IO[bytes], items: Iterator[Item]) -> Iterator[Item]:
