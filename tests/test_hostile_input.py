@@ -108,7 +108,7 @@ def test_invalid_utf8_json_is_refused() -> None:
 
 
 def test_wrong_root_element_is_refused() -> None:
-    with pytest.raises(SchemaVersionError, match="5.2") as info:
+    with pytest.raises(SchemaVersionError, match=r"5\.2") as info:
         sir_format.from_xml(IMA_XML.replace("SIRDataVer52", "SIRDataVer51"))
     assert info.value.code == "SIR-R003"
     with pytest.raises(SchemaVersionError, match="SIRDataVer52") as other:
