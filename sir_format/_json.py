@@ -13,8 +13,9 @@ lengths, integer ranges, occurrences of repeated elements, naive date-times. Wha
 here afterwards, column by column over all objects of a class (no Python code per object):
 decimal and date ranges, fraction digits, free text (trimmed in place, D2), choice groups, and
 — by comparing the input with msgspec's re-encoding of what it read — repeated keys, ``null``,
-empty arrays, date-times written with a space or a fraction. Decimals are read by
-:func:`_decimal_hook` from JSON numbers only, never through ``float``.
+empty arrays, decimals written as strings, date-times written with a space or a fraction.
+Decimals are read exactly (msgspec parses the number's text; ``float_hook=Decimal`` for the
+decimal-or-unknown markers, which :func:`_decimal_or_unknown` completes), never via ``float``.
 
 Writing (:meth:`JsonCodec.encode`) checks the value types of every field (a column at a time)
 and the decimals (finite, plain notation), then lets msgspec encode the model.
@@ -22,6 +23,7 @@ and the decimals (finite, plain notation), then lets msgspec encode the model.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 import re
@@ -37,7 +39,6 @@ from typing import Any
 import msgspec
 
 from sir_format._gc import gc_paused
-from sir_format._numbers import DecimalMarker
 from sir_format._paths import Location, logical_path
 from sir_format.errors import SerializeError
 from sir_format.metadata import FieldInfo, Kind, ModelInfo, all_models
@@ -55,12 +56,6 @@ _NATIVE_PATTERNS = {
     },
 }
 _MARKS = bytes(b for b in range(256) if b not in b':T."')  # all bytes but the counted ones
-_ESCAPED_MARKS = (
-    (b"\\u003a", b"\\u003A"),
-    (b"\\u0054",),
-    (b"\\u002e", b"\\u002E"),
-    (b"\\u0022",),
-)
 _XSD_SPACE = " \t\n\r"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -304,35 +299,47 @@ def _check_choices(plan: _Plan, objects: list[Any]) -> None:
 
 
 # --------------------------------------------------------------------------- decoding hooks
-def _json_float(token: str) -> Decimal:
-    """msgspec's float hook: a JSON number with a fraction, exactly; exponents are refused."""
-    if "e" in token or "E" in token:
-        raise Rejected
-    return Decimal(token)
-
-
-def _decimal_hook(kind: type, value: Any) -> Any:
-    """msgspec's dec_hook for the decimal markers: JSON numbers (and the unknown token) only."""
-    if isinstance(kind, type) and issubclass(kind, DecimalMarker):
-        if value.__class__ is Decimal:
-            return value
-        if value.__class__ is int:
-            return Decimal(value)
-        if kind.unknown is not None and value.__class__ is str:
-            return kind.unknown(value)  # ValueError unless the token is exact
+def _decimal_or_unknown(kind: type, value: Any) -> Any:
+    """msgspec's dec_hook for the decimal-or-unknown markers: a JSON number, or the token."""
+    cls = value.__class__
+    if cls is Decimal:
+        return value
+    if cls is int:
+        return Decimal(value)
+    unknown = getattr(kind, "unknown", None)
+    if cls is str and unknown is not None:
+        return unknown(value)  # ValueError unless the token is exact
     raise Rejected
 
 
-def _marks(data: bytes) -> tuple[int, int, int, int]:
-    """How many ``:``, ``T``, ``.`` and ``"`` bytes ``data`` holds, escapes counted as such."""
-    kept = data.translate(None, _MARKS)
-    counts = [kept.count(b":"), kept.count(b"T"), kept.count(b"."), kept.count(b'"')]
-    if b"\\u" in data:
-        for i, escapes in enumerate(_ESCAPED_MARKS):
-            counts[i] += sum(data.count(e) for e in escapes)
-    if b'\\"' in data:
-        counts[3] -= data.count(b'\\"')  # an escaped quote is text, not a delimiter
-    return counts[0], counts[1], counts[2], counts[3]
+_MARKED = b':T."eE'
+_MARKS = bytes(b for b in range(256) if b not in _MARKED)  # every byte but the counted ones
+_ESCAPED_MARKS: dict[bytes, tuple[bytes, ...]] = {
+    b":": (b"\\u003a", b"\\u003A"),
+    b"T": (b"\\u0054",),
+    b".": (b"\\u002e", b"\\u002E"),
+    b'"': (b"\\u0022",),
+    b"e": (b"\\u0065",),
+    b"E": (b"\\u0045",),
+}
+
+
+def _kept(data: bytes) -> bytes:
+    """The counted bytes of ``data`` (``:``, ``T``, ``.``, ``"``, ``e``, ``E``), in order."""
+    return data.translate(None, _MARKS)
+
+
+def _marks(data: bytes, kept: bytes) -> tuple[int, ...]:
+    """How many of each counted byte ``data`` holds, escapes counted as what they stand for.
+
+    A quote escaped inside a string (``\\"``) is not counted: it is text, not a delimiter.
+    """
+    counts = [kept.count(bytes((b,))) for b in _MARKED]
+    if b"\\" in data:
+        for i, mark in enumerate(_MARKED):
+            counts[i] += sum(data.count(e) for e in _ESCAPED_MARKS[bytes((mark,))])
+        counts[3] -= data.count(b'\\"')
+    return tuple(counts)
 
 
 _ENCODER = msgspec.json.Encoder(decimal_format="number")
@@ -341,7 +348,7 @@ _ENCODER = msgspec.json.Encoder(decimal_format="number")
 @functools.cache
 def _decoder() -> msgspec.json.Decoder[SIRData]:
     _plans()
-    return msgspec.json.Decoder(SIRData, dec_hook=_decimal_hook, float_hook=_json_float)
+    return msgspec.json.Decoder(SIRData, dec_hook=_decimal_or_unknown, float_hook=Decimal)
 
 
 def decode_fast(raw: bytes) -> SIRData:
@@ -371,60 +378,114 @@ def _check_reencoding(raw: bytes, root: Any) -> None:
     """Reject what msgspec read more leniently than the schema, by comparing byte counts.
 
     The input is compared with msgspec's re-encoding of what it read, by the number of ``:``,
-    ``T``, ``.`` and ``"`` bytes outside escapes. Strings and plain numbers are written back
-    unchanged, so:
+    ``T``, ``.``, ``"``, ``e`` and ``E`` bytes (escapes counted as what they stand for).
+    Strings and numbers in plain notation are written back unchanged, so:
 
     - a repeated key (msgspec keeps the last), a ``null`` or an empty array (omitted when
       written back) is a colon fewer;
+    - a decimal written as a JSON string comes back as a number: two quotes fewer;
     - a date-time with ``" "`` or ``"t"`` between date and time comes back with ``"T"``;
     - a fraction of a second comes back without its ``"."``;
-    - a control character in free text comes back escaped (``\\u0001``): checked by
-      :func:`_check_free_text` instead.
+    - a number with an exponent loses or changes its ``e``/``E`` unless it comes back
+      exactly as written (``1E+2``), which the careful path accepts as well.
 
-    No change makes a count go the other way, so none can hide another; a mismatch with
-    innocent causes (an escaped letter) only costs a trip through the careful path.
+    A change that could raise one count (``15e-1`` written back as ``1.5``) also changes
+    another (the ``e``), so no difference can hide another; a mismatch with innocent causes
+    (an escaped letter) only costs a trip through the careful path.
     """
-    if _marks(raw) != _marks(_ENCODER.encode(root)):
+    out = _ENCODER.encode(root)
+    kept_in, kept_out = _kept(raw), _kept(out)
+    if kept_in == kept_out:  # the usual case: the same marks in the same order
+        return
+    if _marks(raw, kept_in) != _marks(out, kept_out):
         raise Rejected
 
 
 # --------------------------------------------------------------------------- writing
+def _column_types(f: _Field, objects: list[Any]) -> set[type]:
+    """The types of the values of ``f`` in ``objects`` (list items for lists; no None)."""
+    if f.is_list:
+        lists = list(map(attrgetter(f.py), objects))
+        if set(map(type, lists)) != {list}:
+            return {type(None)}  # not a list: never a field's type
+        types = set(map(type, chain.from_iterable(lists)))
+    else:
+        types = set(map(type, map(attrgetter(f.py), objects)))
+        types.discard(type(None))
+    return types
+
+
 def _check_types(root: Any) -> None:
-    """Raise SerializeError at the first value whose type its field does not accept."""
-    found = _gather(root, lambda plan: True)
+    """Raise SerializeError at the first value whose type its field does not accept.
+
+    One C-level pass per field over all objects of a class: the set of value types must be
+    within the field's types; datetimes must be naive and whole seconds.
+    """
+    found = _gather(root, _ALWAYS)
     for plan in _ORDER:
         objects = found.get(plan.cls)
         if not objects:
             continue
-        if any(type(obj) is not plan.cls and not isinstance(obj, plan.cls) for obj in objects):
+        if not all(issubclass(t, plan.cls) for t in set(map(type, objects))):
             _raise_bad_type(root)
         for f in plan.fields:
             if f.kind is Kind.COMPLEX:
                 continue
-            values = _values(f, objects)
-            if not set(map(type, values)) <= f.types:
+            types = _column_types(f, objects)
+            if not types <= f.types:
                 _raise_bad_type(root)
+            if f.kind is Kind.DATETIME and types:
+                column = map(attrgetter(f.py), objects)
+                moments = list(filter(None, chain.from_iterable(column) if f.is_list else column))
+                if any(map(attrgetter("tzinfo"), moments)) or any(
+                    map(attrgetter("microsecond"), moments)
+                ):
+                    _raise_bad_time(root, f)
+
+
+def _ALWAYS(plan: _Plan) -> bool:
+    return True
+
+
+def _has_exponent(report: Any) -> bool:
+    """True when a decimal would be written with an exponent (``str(Decimal("1E+2"))``)."""
+    found = _gather(report, _ALWAYS)
+    for plan in _ORDER:
+        objects = found.get(plan.cls)
+        if objects:
+            for f in plan.fields:
+                if f.decimal:
+                    column = map(attrgetter(f.py), objects)
+                    values: Any = chain.from_iterable(column) if f.is_list else column
+                    if f.unknown is not None:
+                        values = [v for v in values if v.__class__ is Decimal]
+                    if "E" in "".join(map(str, values)):
+                        return True
+    return False
+
+
+def _plain_decimals(report: Any) -> Any:
+    """A copy of ``report`` with every decimal in plain notation (the caller's is unchanged)."""
+    plain = copy.deepcopy(report)
+    found = _gather(plain, _ALWAYS)
+    for plan in _ORDER:
+        for f in plan.fields:
             if f.decimal:
-                _check_decimals(root, f, objects, values)
-            elif f.kind is Kind.DATETIME and any(
-                v.tzinfo is not None or v.microsecond for v in values
-            ):
-                _raise_bad_time(root, f)
+                for obj in found.get(plan.cls, ()):
+                    value = getattr(obj, f.py)
+                    if value is not None:
+                        fixed = [_plain(v) for v in value] if f.is_list else _plain(value)
+                        setattr(obj, f.py, fixed)
+    return plain
 
 
-def _check_decimals(root: Any, f: _Field, objects: list[Any], values: list[Any]) -> None:
-    numbers = [v for v in values if v.__class__ is Decimal]
-    written = "".join(map(str, numbers))
-    if "E" in written or "N" in written or "I" in written:  # exponents, NaN, Infinity
-        if not all(map(Decimal.is_finite, numbers)):
-            for loc, value in _locate(root, lambda g: g is f):
-                if value.__class__ is Decimal and not value.is_finite():
-                    raise SerializeError(
-                        "a decimal must be finite (not NaN or Infinity)", path=logical_path(loc)
-                    )
-        for obj in objects:  # plain notation, as the mapping asks (1E+2 -> 100)
-            value = getattr(obj, f.py)
-            setattr(obj, f.py, [_plain(v) for v in value] if f.is_list else _plain(value))
+def _not_finite(report: Any) -> SerializeError:
+    for loc, value in _locate(report, attrgetter("decimal")):
+        if value.__class__ is Decimal and not value.is_finite():
+            return SerializeError(
+                "a decimal must be finite (not NaN or Infinity)", path=logical_path(loc)
+            )
+    return SerializeError("a decimal must be finite (not NaN or Infinity)")  # pragma: no cover
 
 
 def _plain(value: Any) -> Any:
@@ -499,10 +560,14 @@ class JsonCodec:
         _plans()
         with gc_paused():
             _check_types(report)
+            if _has_exponent(report):
+                report = _plain_decimals(report)  # the mapping's plain notation: 1E+2 -> 100
             try:
                 out = _ENCODER.encode(report)
             except UnicodeEncodeError:
                 raise _unencodable(report) from None
+            except ValueError:  # msgspec refuses NaN and Infinity
+                raise _not_finite(report) from None
         return msgspec.json.format(out, indent=2) if pretty else out
 
 

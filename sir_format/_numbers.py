@@ -1,11 +1,10 @@
-"""Decimal field types of the model, as type checkers and as msgspec see them.
+"""Decimal-or-unknown field types of the model, as type checkers and as msgspec see them.
 
-To a type checker a decimal field is :class:`decimal.Decimal` and a decimal-or-unknown field
-``Decimal | <Enum>``. msgspec cannot decode a union of ``Decimal`` and a string enumeration,
-and it would read a decimal from a JSON string as well as from a number, which the JSON
-mapping (data dictionary §8) forbids. So at run time the generated models annotate these
-fields with marker classes; ``Decimal`` (and the unknown enumeration) are registered as their
-virtual subclasses, and the JSON reader's ``dec_hook`` decodes them from JSON numbers only.
+To a type checker a decimal-or-unknown field is ``Decimal | <Enum>``. msgspec cannot decode a
+union of ``Decimal`` and a string enumeration, so at run time the generated models annotate
+such fields with a marker class instead; ``Decimal`` and the unknown enumeration are registered
+as its virtual subclasses, and the JSON reader's ``dec_hook`` decodes it from a JSON number or
+the enumeration's token.
 """
 
 from __future__ import annotations
@@ -13,25 +12,15 @@ from __future__ import annotations
 import enum
 from abc import ABC
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any
 
-__all__ = ["DecimalMarker", "DecimalNumber", "decimal_or"]
+__all__ = ["DecimalMarker", "decimal_or"]
 
 
-class DecimalMarker(ABC):  # noqa: B024 - a marker: no abstract methods
+class DecimalMarker(ABC):
     """Base of the run-time markers; ``unknown`` is the enumeration beside the number."""
 
-    unknown: type[enum.Enum] | None = None
-
-
-if TYPE_CHECKING:
-    DecimalNumber: TypeAlias = Decimal
-else:
-
-    class DecimalNumber(DecimalMarker):
-        """A decimal read from a JSON number (exactly, never through ``float``)."""
-
-    DecimalNumber.register(Decimal)
+    unknown: type[enum.Enum]
 
 
 def decimal_or(unknown: type[enum.Enum]) -> Any:

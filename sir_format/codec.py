@@ -20,16 +20,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 from sir_format import _xml
 from sir_format._files import checked_path, write_atomically
+from sir_format._input import EXTENSIONS, sniff, text_to_bytes
 from sir_format._json import JsonCodec
 from sir_format._xml import Limits
 from sir_format.errors import ParseError, SirFormatError
 from sir_format.models import Huvud, SIRData, Vardtillfalle
-from sir_format.validation import _reading
-from sir_format.validation._sources import EXTENSIONS, sniff, text_to_bytes
 
 __all__ = [
     "Codec",
@@ -72,6 +71,13 @@ def _format_of(path: Path, given: Format | None) -> Format | None:
     return None if found is None else "xml" if found == "xml" else "json"
 
 
+def _read(source: Any, limits: Limits, format: str | None) -> SIRData:
+    """The reading pipeline (loaded on first use: it brings the validator's schema layer)."""
+    from sir_format.validation import _reading
+
+    return _reading.read(source, limits, format)
+
+
 def _content(data: bytes | str) -> bytes:
     if isinstance(data, str):
         return text_to_bytes(data)
@@ -94,7 +100,7 @@ class Codec:
     # -- XML ----------------------------------------------------------------
     def from_xml(self, data: bytes | str) -> SIRData:
         """Parse and validate an XML report (``SIRDataVer52``)."""
-        return _reading.read(_content(data), self.limits, "xml")
+        return _read(_content(data), self.limits, "xml")
 
     def to_xml(self, report: SIRData) -> bytes:
         """Write a report as UTF-8 XML, schema order, deterministic."""
@@ -103,7 +109,7 @@ class Codec:
     # -- JSON ---------------------------------------------------------------
     def from_json(self, data: bytes | str) -> SIRData:
         """Parse and validate a JSON report (the ``SIRData`` object)."""
-        return _reading.read(_content(data), self.limits, "json")
+        return _read(_content(data), self.limits, "json")
 
     def to_json(self, report: SIRData, *, pretty: bool = False) -> bytes:
         """Write a report as UTF-8 JSON, keys in schema order, deterministic."""
@@ -112,7 +118,7 @@ class Codec:
     # -- any format -----------------------------------------------------------
     def loads(self, data: bytes | str, format: Format | None = None) -> SIRData:
         """Parse XML or JSON; the format is detected from the content unless given."""
-        return _reading.read(_content(data), self.limits, format)
+        return _read(_content(data), self.limits, format)
 
     def dumps(self, report: SIRData, format: Format) -> bytes:
         """Write a report in the given format."""
@@ -128,7 +134,7 @@ class Codec:
 
     def load(self, path: PathLike, *, format: Format | None = None) -> SIRData:
         """Read a report file; the format comes from the content, else from the extension."""
-        return _reading.read(checked_path(path), self.limits, format)
+        return _read(checked_path(path), self.limits, format)
 
     def save(self, report: SIRData, path: PathLike, *, format: Format | None = None) -> None:
         """Write a report file atomically; the format comes from the extension unless given."""
@@ -178,6 +184,8 @@ class ReportStream:
         unbounded = Limits(max_bytes=None, max_episodes=chosen.max_episodes)
         target = checked_path(source) if isinstance(source, str | os.PathLike) else source
         self.header: Huvud
+        from sir_format.validation import _reading
+
         self.header, self._episodes = _reading.stream(target, unbounded)
         self.count = 0
 

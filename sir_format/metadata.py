@@ -169,10 +169,8 @@ def _classify(hint: Any) -> tuple[Kind, type, type[enum.Enum] | None]:
     origin = typing.get_origin(hint)
     if origin is typing.Annotated:
         return _classify(typing.get_args(hint)[0])
-    if isinstance(hint, type) and issubclass(hint, DecimalMarker):
-        if hint.unknown is not None:
-            return Kind.NUMBER_OR_UNKNOWN, Decimal, hint.unknown
-        return Kind.DECIMAL, Decimal, None
+    if isinstance(hint, type) and DecimalMarker in hint.__mro__:  # not a virtual subclass
+        return Kind.NUMBER_OR_UNKNOWN, Decimal, typing.cast(type[DecimalMarker], hint).unknown
     if origin is list:
         return _classify(typing.get_args(hint)[0])
     if origin in (typing.Union, types.UnionType):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar, TypeAlias
 
 from msgspec import Meta, Struct, field
 
-from sir_format._numbers import DecimalNumber, decimal_or
+from sir_format._numbers import decimal_or
 
 
 class Ankomstorsak(Enum):
@@ -97,7 +97,7 @@ class DagligVikt(Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults
 
     __xsd_type__: ClassVar[str] = "DagligViktTyp"
     datum: date = field(name="Datum")
-    vikt: DecimalNumber = field(name="Vikt")
+    vikt: Decimal = field(name="Vikt")
 
 
 class Diagnoser(Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -852,17 +852,15 @@ class SAPS3(Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
     bilirubin_hogst: Annotated[int, Meta(ge=0, le=1500)] | None = field(
         name="BilirubinHögst", default=None
     )
-    kroppstemperatur_hogst: DecimalNumber | None = field(
-        name="KroppstemperaturHögst", default=None
-    )
+    kroppstemperatur_hogst: Decimal | None = field(name="KroppstemperaturHögst", default=None)
     kreatinin_hogst: Annotated[int, Meta(ge=0, le=3000)] | None = field(
         name="KreatininHögst", default=None
     )
     hjartfrekvens_hogst: Annotated[int, Meta(ge=0, le=300)] | None = field(
         name="HjärtfrekvensHögst", default=None
     )
-    leukocyter_hogst: DecimalNumber | None = field(name="LeukocyterHögst", default=None)
-    p_hlagst: DecimalNumber | None = field(name="pHLägst", default=None)
+    leukocyter_hogst: Decimal | None = field(name="LeukocyterHögst", default=None)
+    p_hlagst: Decimal | None = field(name="pHLägst", default=None)
     trombocyter_lagst: Annotated[int, Meta(ge=0, le=2000)] | None = field(
         name="TrombocyterLägst", default=None
     )
@@ -870,7 +868,7 @@ class SAPS3(Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
         name="SystolisktBlodtryckLägst", default=None
     )
     ventilator: JaNej = field(name="Ventilator")
-    pa_o2: DecimalNumber | None = field(name="PaO2", default=None)
+    pa_o2: Decimal | None = field(name="PaO2", default=None)
     fi_o2: Annotated[int, Meta(ge=21, le=100)] | None = field(name="FiO2", default=None)
 
 
@@ -900,7 +898,7 @@ class SOFARegistrering(
 
     __xsd_type__: ClassVar[str] = "SOFARegistreringTyp"
     tidpunkt: Annotated[datetime, Meta(tz=False)] = field(name="Tidpunkt")
-    pa_o2: DecimalNumber | None = field(name="PaO2", default=None)
+    pa_o2: Decimal | None = field(name="PaO2", default=None)
     fi_o2: Annotated[int, Meta(ge=21, le=100)] | None = field(name="FiO2", default=None)
     andningsstod: JaNej = field(name="Andningsstöd")
     trombocyter_lagst: Annotated[int, Meta(ge=0, le=2000)] | None = field(
@@ -962,12 +960,12 @@ class ViktOchLangd(Struct, kw_only=True, forbid_unknown_fields=True, omit_defaul
 
     __xsd_type__: ClassVar[str] = "ViktOchLängdTyp"
     langd: Annotated[int, Meta(ge=20, le=250)] | None = field(name="Längd", default=None)
-    vikt_fore_insjuknande: DecimalNumber | None = field(name="ViktFöreInsjuknande", default=None)
-    vikt_vid_ankomst: DecimalNumber | None = field(name="ViktVidAnkomst", default=None)
+    vikt_fore_insjuknande: Decimal | None = field(name="ViktFöreInsjuknande", default=None)
+    vikt_vid_ankomst: Decimal | None = field(name="ViktVidAnkomst", default=None)
     daglig_vikt: Annotated[list[DagligVikt], Meta(min_length=1, max_length=400)] = field(
         name="DagligVikt", default_factory=list
     )
-    vikt_vid_utskrivning: DecimalNumber | None = field(name="ViktVidUtskrivning", default=None)
+    vikt_vid_utskrivning: Decimal | None = field(name="ViktVidUtskrivning", default=None)
 
 
 class Atgarder(Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True, gc=False):

@@ -35,9 +35,11 @@ from lxml import etree
 
 from sir_format import _xml
 from sir_format._files import checked_path
+from sir_format._input import BOM as _BOM
+from sir_format._input import EXTENSIONS, sniff, text_to_bytes
 from sir_format._paths import Location
 from sir_format.errors import SerializeError, SirFormatError
-from sir_format.metadata import ROOT_ELEMENT, Kind, all_models, model_info
+from sir_format.metadata import ROOT_ELEMENT, Kind, model_info
 from sir_format.models import SIRData, Vardtillfalle
 from sir_format.validation._core import Layer, Text
 
@@ -51,6 +53,7 @@ __all__ = [
     "Problem",
     "Source",
     "bind",
+    "fast_json",
     "open_source",
     "parse_logical_path",
     "sniff",
@@ -60,12 +63,9 @@ __all__ = [
 
 HEADER, EPISODE = (f.wire_name for f in model_info(SIRData).fields)
 HEADER_CLASS, EPISODE_CLASS = (f.python_type for f in model_info(SIRData).fields)
-EXTENSIONS = {".xml": "xml", ".json": "json"}
-"""File name extension → format, for paths (content decides for everything else)."""
 _STREAM_ABOVE = 16 * 1024 * 1024  # XML bytes above this are parsed as a stream (memory)
 bind = _xml.bind
 _XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
-_BOM = b"\xef\xbb\xbf"
 _VERSIONED_ROOT = re.compile(r"^SIRDataVer(\d)(\d+)$")
 _POSITION = re.compile(r",? line \d+, column \d+.*$")
 
@@ -151,19 +151,6 @@ def _looks_like_content(text: str) -> bool:
     return head.startswith(("<", "{", "[")) or "\n" in text or len(text) > 4096 or not head
 
 
-def text_to_bytes(text: str) -> bytes:
-    """Text as the bytes the readers take (UTF-8; a declared encoding no longer applies).
-
-    A lone surrogate is kept as its (invalid) UTF-8 bytes, so that the reader reports it
-    where it is instead of failing to encode the whole text.
-    """
-    raw = text.encode("utf-8", errors="surrogatepass")
-    if raw.lstrip().startswith(b"<?xml"):
-        # the text is already decoded: a declared encoding would contradict it
-        raw = re.sub(rb"^(\s*<\?xml[^>]*?)\s+encoding=[\"'][^\"']*[\"']", rb"\1", raw, count=1)
-    return raw
-
-
 def _from_path(path: Path, limits: _xml.Limits, format: str | None = None) -> Source:
     path = checked_path(path)
     try:
@@ -186,7 +173,7 @@ def _from_path(path: Path, limits: _xml.Limits, format: str | None = None) -> So
 
 
 def _reason(exc: OSError) -> str:
-    return (exc.strerror or str(exc)).lower()
+    return exc.strerror or str(exc)
 
 
 def _closing(handle: IO[bytes], items: Iterator[Item]) -> Iterator[Item]:
@@ -194,37 +181,8 @@ def _closing(handle: IO[bytes], items: Iterator[Item]) -> Iterator[Item]:
         yield from items
 
 
-_UNICODE_BOMS = (
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\xfe\xff", "utf-16-be"),
-    (b"\xff\xfe", "utf-16-le"),
-)
-
-
 def _sniff(head: bytes, suffix: str = "") -> str:
     return sniff(head) or EXTENSIONS.get(suffix, "unknown")
-
-
-def sniff(head: bytes) -> str | None:
-    """``"xml"`` or ``"json"`` by the first significant character (after any BOM), or None.
-
-    A UTF-16 or UTF-32 byte order mark is honoured: XML may be in those encodings (the parser
-    reads the BOM); JSON must be UTF-8 and is then reported as such by the JSON reader.
-    """
-    for bom, codec in _UNICODE_BOMS:
-        if head.startswith(bom):
-            usable = len(head) - len(head) % 4
-            decoded = head[:usable].decode(codec, errors="ignore").lstrip("\ufeff \t\r\n")
-            if decoded.startswith("<"):
-                return "xml"
-            return "json" if decoded[:1] in ("{", "[") else None
-    text = head.removeprefix(_BOM).lstrip()
-    if text.startswith(b"<"):
-        return "xml"
-    if text.startswith((b"{", b"[")):
-        return "json"
-    return None
 
 
 def _from_bytes(data: bytes, name: str, limits: _xml.Limits, format: str | None = None) -> Source:
@@ -248,16 +206,26 @@ def _from_bytes(data: bytes, name: str, limits: _xml.Limits, format: str | None 
     return Source(name, "xml", _xml_items(data, keep_lines=True, limits=limits))
 
 
-def _json_items(data: bytes, limits: _xml.Limits) -> Iterator[Item]:
-    """The fast path's models, or (when it declines) the careful path's fragments."""
+def fast_json(data: bytes, limits: _xml.Limits) -> SIRData | None:
+    """The report, when the fast path accepts JSON ``data`` within ``limits``; else None."""
+    if limits.max_bytes is not None and len(data) > limits.max_bytes:
+        return None
     from sir_format import _json
 
     try:
         report = _json.decode_fast(data.removeprefix(_BOM))
     except _json.Rejected:
-        report = None
+        return None
     limit = limits.episode_limit()
-    if report is None or (limit is not None and len(report.vardtillfalle) > limit):
+    if limit is not None and len(report.vardtillfalle) > limit:
+        return None
+    return report
+
+
+def _json_items(data: bytes, limits: _xml.Limits) -> Iterator[Item]:
+    """The fast path's models, or (when it declines) the careful path's fragments."""
+    report = fast_json(data, limits)
+    if report is None:
         from sir_format.validation._json_source import json_items
 
         yield from json_items(data, limits)
@@ -272,22 +240,28 @@ _XSD_SPACE = " \t\n\r"
 
 
 @cache
-def _free_text_places() -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
-    """Wire names of free-text elements, and their (parent, element) pairs."""
-    pairs = {
-        (f.wire_name, g.wire_name)
-        for info in all_models()
-        for f in info.fields
-        if f.kind is Kind.COMPLEX
-        for g in f.model.fields
-        if g.free_text
-    }
-    return frozenset(name for _, name in pairs), frozenset(pairs)
+def _free_text_places(tag: str) -> tuple[tuple[str, ...], frozenset[tuple[str, str]]]:
+    """In a fragment ``tag``: wire names of its free-text elements, and (parent, name) pairs."""
+    pairs: set[tuple[str, str]] = set()
+    fragments = {f.wire_name: f for f in model_info(SIRData).fields}
+
+    def visit(wire: str, cls: type) -> None:
+        for g in model_info(cls).fields:
+            if g.free_text:
+                pairs.add((wire, g.wire_name))
+            elif g.kind is Kind.COMPLEX:
+                visit(g.wire_name, g.python_type)
+
+    if tag in fragments:
+        visit(tag, fragments[tag].python_type)
+    return tuple(sorted({name for _, name in pairs})), frozenset(pairs)
 
 
 def trim_free_text(element: etree._Element) -> None:
     """Trim the free text in a fragment in place (D2), before the schema sees it."""
-    names, pairs = _free_text_places()
+    names, pairs = _free_text_places(element.tag)
+    if not names:
+        return
     for node in element.iter(*names):
         parent = node.getparent()
         if parent is not None and (parent.tag, node.tag) in pairs and node.text:

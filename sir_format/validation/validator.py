@@ -395,6 +395,7 @@ class _Run:
     header_state: str = "unread"
     header_lines: dict[tuple[Step, ...], int] = field(default_factory=dict)
     rule_codes: tuple[str, ...] = ()
+    bind: bool = False  # hand out the models of valid fragments (the codec's reads)
 
     @classmethod
     def prepare(
@@ -473,7 +474,7 @@ class _Run:
             )
             yield from errors
             failed = item.failed or bool(errors)
-            model = None if failed else _model_of(item)
+            model = None if failed or not (self.bind or registry_on) else _model_of(item)
             if model is not None:
                 yield Bound(item.role, item.index, model)
             if not registry_on:

@@ -11,11 +11,10 @@ What it writes, per complex type of the XSD:
 - the facets msgspec can check as ``msgspec.Meta`` (anchored patterns, lengths, integer ranges,
   naive date-times, occurrences of repeated elements); the rest (decimal and date ranges,
   fraction digits, lengths of trimmed free text) stay in the facts table for the readers;
-- ``xs:date`` / ``xs:dateTime`` as ``datetime.date`` / naive ``datetime.datetime``; decimals
-  as ``DecimalNumber`` and decimal-or-unknown unions as ``DecimalOr<Enum>``: to type checkers
-  these are ``Decimal`` and ``Decimal | <Enum>``, to msgspec marker types that the JSON reader
-  decodes from JSON numbers only (msgspec cannot decode a union of ``Decimal`` and a string
-  enumeration).
+- ``xs:date`` / ``xs:dateTime`` as ``datetime.date`` / naive ``datetime.datetime``, decimals
+  as ``Decimal``; decimal-or-unknown unions as ``DecimalOr<Enum>``: to type checkers
+  ``Decimal | <Enum>``, to msgspec a marker type that the JSON reader decodes through its
+  ``dec_hook`` (msgspec cannot decode a union of ``Decimal`` and a string enumeration).
 
 Besides the model module it writes ``facts.py``: for every class its XSD type name and, per
 field, the wire name, occurrence and every facet (xsdata's restrictions), in schema order.
@@ -41,7 +40,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 NUMBERS_MODULE = "sir_format._numbers"
 
 # xsdata's type names → the model's
-_SCALARS = {"XmlDate": "date", "XmlDateTime": "datetime", "Decimal": "DecimalNumber"}
+_SCALARS = {"XmlDate": "date", "XmlDateTime": "datetime"}
 _DATES = {"date": "date", "dateTime": "datetime"}
 # XSD regular expressions use constructs Python's ``re`` does not know; such a pattern stays
 # with the readers (libxml2 for XML, the facts table for JSON) instead of ``msgspec.Meta``.
@@ -106,8 +105,8 @@ class StructFilters(Filters):
         if names == ["str"]:  # xsdata reads a date with a pattern facet as text
             names = [_DATES.get(self.primitives.get((obj.name, attr.local_name), ""), "str")]
         names = [_SCALARS.get(name, name) for name in dict.fromkeys(names)]
-        if len(names) == 2 and "DecimalNumber" in names:
-            unknown = next(name for name in names if name != "DecimalNumber")
+        if len(names) == 2 and "Decimal" in names:
+            unknown = next(name for name in names if name != "Decimal")
             alias = f"DecimalOr{unknown}"
             self.markers[alias] = unknown
             return alias
@@ -196,8 +195,8 @@ class StructFilters(Filters):
             typing_names += ["TYPE_CHECKING", "TypeAlias"]
         lines.append(f"from typing import {', '.join(sorted(typing_names))}")
         lines += ["", "from msgspec import Meta, Struct, field", ""]
-        numbers = ["DecimalNumber"] + (["decimal_or"] if self.markers else [])
-        lines.append(f"from {NUMBERS_MODULE} import {', '.join(numbers)}")
+        if self.markers:
+            lines.append(f"from {NUMBERS_MODULE} import decimal_or")
         return "\n".join(lines)
 
     def struct_markers(self, output: str) -> str:
