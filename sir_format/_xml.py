@@ -1,16 +1,16 @@
-"""XML codec: hardened parsing, schema checks, binding to the model and a fast writer.
+"""XML building blocks: the hardened parser, the schemas, binding to the model, the writer.
 
-Design (see ``docs/xml-json.md``):
+Reading itself is the reading pipeline's (:mod:`sir_format.validation._sources`); this module
+gives it (see ``docs/xml-json.md``):
 
-- Parsing uses one hardened :class:`lxml.etree.XMLParser`: no DTD loading, no entity
-  resolution, no network, no huge trees; a document with a DOCTYPE is refused outright.
-- Validation uses the shipped XSD through libxml2. The root's content (``Huvud`` then
-  ``Vårdtillfälle`` elements) is checked here; the header and every episode are validated as
-  fragments against a schema derived in memory from the same XSD (the root's child element
-  declarations made global). That keeps errors local to an episode, lets large files stream, and
-  makes the episode limit a setting (:class:`Limits`) instead of a hard schema failure.
-- Binding walks the validated tree and calls the dataclass constructors directly, with one
-  converter per field built once from :mod:`sir_format.metadata`.
+- One hardened :class:`lxml.etree.XMLParser` configuration: no DTD loading, no entity
+  resolution, no network, no huge trees (a DOCTYPE is refused by the pipeline).
+- The shipped XSD through libxml2, and a fragment schema derived from it in memory (the root's
+  child element declarations made global), so that the header and every episode are validated
+  on their own: errors stay local to an episode, large files stream, and the episode limit is a
+  setting (:class:`Limits`) instead of a hard schema failure.
+- Binding walks a validated element and calls the model's Struct constructors directly, with
+  one converter per field built once from :mod:`sir_format.metadata`.
 - Writing walks the model with one formatter per field, emitting schema order and canonical
   lexical forms; the same object always gives the same bytes.
 """
@@ -19,23 +19,20 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib import resources
-from typing import IO, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from lxml import etree
 
 from sir_format._gc import gc_paused
 from sir_format._paths import Location, Step, logical_path
-from sir_format._privacy import identity_types, mask_identity
 from sir_format.errors import (
-    InputTooLargeError,
     ParseError,
-    SchemaVersionError,
     SerializeError,
 )
 from sir_format.metadata import ROOT_ELEMENT, FieldInfo, Kind, model_info
@@ -45,10 +42,7 @@ __all__ = [
     "Limits",
     "bind",
     "fragment_schema",
-    "iter_episode_elements",
     "location_of",
-    "parse_document",
-    "read_xml",
     "write_xml",
     "xml_schema",
 ]
@@ -98,45 +92,6 @@ def _parser() -> etree.XMLParser:
 def _line(element: etree._Element) -> int | None:
     line = element.sourceline
     return line if isinstance(line, int) else None
-
-
-def _syntax_error(exc: etree.XMLSyntaxError) -> ParseError:
-    line, column = exc.position if exc.position else (None, None)
-    message = exc.msg or "not well-formed XML"
-    message = re.sub(r",? line \d+, column \d+$", "", message)
-    return ParseError(f"XML is not well-formed: {message}", line=line, column=column)
-
-
-def _check_size(data: bytes, limits: Limits) -> None:
-    if limits.max_bytes is not None and len(data) > limits.max_bytes:
-        raise InputTooLargeError(
-            f"input is {len(data)} bytes, above the limit of {limits.max_bytes} bytes "
-            "(raise Limits.max_bytes, or stream it with iter_episodes)"
-        )
-
-
-def parse_document(data: bytes | str, limits: Limits | None = None) -> etree._ElementTree:
-    """Parse bytes (or text) into an lxml tree with the hardened parser."""
-    limits = limits or Limits()
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    if isinstance(data, str) and raw.lstrip().startswith(b"<?xml"):
-        # a declared encoding would contradict the text we were given: re-declare UTF-8
-        raw = re.sub(rb"^(\s*<\?xml[^>]*?)\s+encoding=[\"'][^\"']*[\"']", rb"\1", raw, count=1)
-    _check_size(raw, limits)
-    if not raw.strip():
-        raise ParseError("input is empty")
-    try:
-        root = etree.fromstring(raw, _parser())
-    except etree.XMLSyntaxError as exc:
-        raise _syntax_error(exc) from None
-    tree = root.getroottree()
-    _refuse_doctype(tree)
-    return tree
-
-
-def _refuse_doctype(tree: etree._ElementTree) -> None:
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise ParseError("DOCTYPE declarations (DTDs, entities) are not allowed", line=1)
 
 
 # --------------------------------------------------------------------------- schemas
@@ -210,48 +165,6 @@ def _is_repeated(parent: etree._Element, tag: str) -> bool:
     cls = _model_at(parent)
     field_info = model_info(cls).by_wire.get(tag) if cls is not None else None
     return bool(field_info and field_info.is_list)
-
-
-def _schema_error(schema: etree.XMLSchema, element: etree._Element) -> ParseError:
-    error = schema.error_log.last_error
-    message = error.message if error else "invalid against the schema"
-    target = element
-    if error is not None and error.path:
-        found = _element_at(element, error.path)
-        if found is not None:
-            target = found
-    line = error.line if error is not None and error.line else _line(target)
-    field_info = _field_of(target)
-    if field_info is not None and field_info.xsd_type in identity_types() and target.text:
-        message = message.replace(target.text.strip(), mask_identity(target.text.strip()))
-    return ParseError(
-        f"invalid against the schema: {message}",
-        path=logical_path(location_of(target)) or None,
-        line=line or None,
-        column=(error.column or None) if error is not None else None,
-    )
-
-
-def _element_at(element: etree._Element, path: str) -> etree._Element | None:
-    """Resolve libxml2's error path, which is relative to the validated fragment's root."""
-    steps = path.strip("/").split("/")
-    if not steps or steps[0].split("[")[0] != element.tag:
-        return None
-    if len(steps) == 1:
-        return element
-    try:
-        found = element.xpath("/".join(steps[1:]))
-    except etree.XPathError:
-        return None
-    if isinstance(found, list) and found and isinstance(found[0], etree._Element):
-        return found[0]
-    return None
-
-
-def _validate_fragment(element: etree._Element) -> None:
-    schema = fragment_schema()
-    if not schema.validate(element):
-        raise _schema_error(schema, element)
 
 
 # --------------------------------------------------------------------------- binding
@@ -348,140 +261,6 @@ def bind(element: etree._Element, cls: type[T]) -> T:
             path=logical_path(location_of(element)) or None,
             line=_line(element),
         ) from None
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def _check_root(root: etree._Element) -> None:
-    if root.tag != ROOT_ELEMENT:
-        tag = root.tag if isinstance(root.tag, str) else "?"
-        raise SchemaVersionError(
-            f"root element is {tag!r}, expected {ROOT_ELEMENT!r} (SIR format 5.2)",
-            line=_line(root),
-        )
-    if any(not str(k).startswith(_XSI) for k in root.attrib):
-        raise ParseError(f"{ROOT_ELEMENT} takes no attributes", line=_line(root))
-    _no_text(root.text, root)
-
-
-def _no_text(text: str | None, where: etree._Element) -> None:
-    if text and text.strip():
-        raise ParseError(
-            "text is not allowed between elements here",
-            path=logical_path(location_of(where)) or None,
-            line=_line(where),
-        )
-
-
-def _root_fields() -> tuple[FieldInfo, FieldInfo]:
-    header, episodes = model_info(SIRData).fields
-    return header, episodes
-
-
-def read_xml(data: bytes | str, limits: Limits | None = None) -> SIRData:
-    """Parse, validate and bind a whole XML report."""
-    limits = limits or Limits()
-    tree = parse_document(data, limits)
-    root = tree.getroot()
-    _check_root(root)
-    header_field, episode_field = _root_fields()
-    children = list(root)
-    if not children or children[0].tag != header_field.wire_name:
-        where = children[0] if children else root
-        raise ParseError(
-            f"expected {header_field.wire_name!r} as the first element",
-            path=logical_path(location_of(where)) or None,
-            line=_line(where),
-        )
-    limit = limits.episode_limit()
-    episodes_el = children[1:]
-    if not episodes_el:
-        raise ParseError(
-            f"a report needs at least one {episode_field.wire_name!r}", line=_line(root)
-        )
-    if limit is not None and len(episodes_el) > limit:
-        raise ParseError(
-            f"{len(episodes_el)} episodes, above the limit of {limit} "
-            "(raise Limits.max_episodes to read bulk files)",
-            line=_line(episodes_el[limit]),
-        )
-    for element in children:
-        _no_text(element.tail, root)
-    header_el = children[0]
-    _validate_fragment(header_el)
-    with gc_paused():
-        header: Any = bind(header_el, header_field.python_type)
-        episodes: list[Any] = []
-        for element in episodes_el:
-            if element.tag != episode_field.wire_name:
-                raise _unexpected(element)
-            _validate_fragment(element)
-            episodes.append(bind(element, episode_field.python_type))
-        return SIRData(huvud=header, vardtillfalle=episodes)
-
-
-def iter_episode_elements(
-    source: str | IO[bytes], limits: Limits | None = None
-) -> Iterator[etree._Element]:
-    """Stream the header element first, then each episode element.
-
-    Each yielded element is validated against the schema and cleared once the consumer moves
-    on, so memory stays flat however large the file is.
-    """
-    limits = limits or Limits()
-    header_field, episode_field = _root_fields()
-    context = etree.iterparse(
-        source,
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-    limit = limits.episode_limit()
-    depth = 0
-    count = 0
-    seen_header = False
-    root: etree._Element | None = None
-    try:
-        for event, element in context:
-            if event == "start":
-                depth += 1
-                if depth == 1:
-                    root = element
-                    _refuse_doctype(element.getroottree())
-                    _check_root(element)
-                continue
-            depth -= 1
-            if depth != 1:
-                continue
-            assert root is not None
-            _no_text(element.tail, root)
-            if element.tag == header_field.wire_name and not seen_header and count == 0:
-                seen_header = True
-            elif element.tag == episode_field.wire_name and seen_header:
-                count += 1
-                if limit is not None and count > limit:
-                    raise ParseError(
-                        f"more than {limit} episodes (raise Limits.max_episodes)",
-                        line=_line(element),
-                    )
-            else:
-                raise _unexpected(element)
-            _validate_fragment(element)
-            yield element
-            element.clear(keep_tail=False)
-            while element.getprevious() is not None:
-                del root[0]
-    except etree.XMLSyntaxError as exc:
-        raise _syntax_error(exc) from None
-    if not seen_header:
-        raise ParseError(f"expected {header_field.wire_name!r} as the first element")
-    if count == 0:
-        raise ParseError(f"a report needs at least one {episode_field.wire_name!r}")
 
 
 # --------------------------------------------------------------------------- writing

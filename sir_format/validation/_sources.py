@@ -516,8 +516,10 @@ def _model_items(report: SIRData) -> Iterator[Item]:
 def _stand_ins() -> tuple[Any, Vardtillfalle]:
     """A valid header and episode (the bundled example) to write the others beside."""
     data = resources.files("sir_format").joinpath("examples", "iva.xml").read_bytes()
-    example = _xml.read_xml(data)
-    return example.huvud, example.vardtillfalle[0]
+    root = etree.fromstring(data, _xml._parser())
+    header, episode = root[0], root[1]
+    trim_free_text(header)
+    return bind(header, HEADER_CLASS), bind(episode, EPISODE_CLASS)
 
 
 def _model_items_one_by_one(report: SIRData) -> Iterator[Item]:
