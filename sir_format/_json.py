@@ -402,15 +402,22 @@ def _check_reencoding(raw: bytes, root: Any) -> None:
 
 
 # --------------------------------------------------------------------------- writing
+_NOT_A_VALUE = {type(None)}  # a set no field's types include
+
+
 def _column_types(f: _Field, objects: list[Any]) -> set[type]:
-    """The types of the values of ``f`` in ``objects`` (list items for lists; no None)."""
+    """The types of the values of ``f`` in ``objects`` (list items for lists).
+
+    ``None`` counts only where the field may be absent; a non-list where a list belongs, or a
+    required list left empty, gives a type no field accepts.
+    """
     if f.is_list:
         lists = list(map(attrgetter(f.py), objects))
-        if set(map(type, lists)) != {list}:
-            return {type(None)}  # not a list: never a field's type
-        types = set(map(type, chain.from_iterable(lists)))
-    else:
-        types = set(map(type, map(attrgetter(f.py), objects)))
+        if set(map(type, lists)) != {list} or (f.info.required and not all(lists)):
+            return _NOT_A_VALUE
+        return set(map(type, chain.from_iterable(lists)))
+    types = set(map(type, map(attrgetter(f.py), objects)))
+    if not f.info.required:
         types.discard(type(None))
     return types
 
@@ -430,17 +437,26 @@ def _check_types(root: Any) -> None:
             _raise_bad_type(root)
         for f in plan.fields:
             if f.kind is Kind.COMPLEX:
+                if f.info.required and _has_gap(f, objects):
+                    _raise_bad_type(root)
                 continue
-            types = _column_types(f, objects)
-            if not types <= f.types:
+            if not _column_types(f, objects) <= f.types:
                 _raise_bad_type(root)
-            if f.kind is Kind.DATETIME and types:
+            if f.kind is Kind.DATETIME:
                 column = map(attrgetter(f.py), objects)
                 moments = list(filter(None, chain.from_iterable(column) if f.is_list else column))
                 if any(map(attrgetter("tzinfo"), moments)) or any(
                     map(attrgetter("microsecond"), moments)
                 ):
                     _raise_bad_time(root, f)
+
+
+def _has_gap(f: _Field, objects: list[Any]) -> bool:
+    """A required complex field left ``None`` (or, for a list, empty or not a list)."""
+    column = list(map(attrgetter(f.py), objects))
+    if f.is_list:
+        return set(map(type, column)) != {list} or not all(column)
+    return None in column
 
 
 def _ALWAYS(plan: _Plan) -> bool:
@@ -512,6 +528,9 @@ def _type_problems(obj: Any, plan: _Plan, loc: Location) -> Iterator[tuple[Locat
             continue
         if f.is_list and not isinstance(value, list):
             yield (*loc, (f.wire, None)), f"expected a list, got {type(value).__name__}"
+            continue
+        if f.is_list and not value and f.info.required:
+            yield (*loc, (f.wire, None)), "a required list is empty"
             continue
         for index, item in enumerate(value) if f.is_list else [(None, value)]:
             here: Location = (*loc, (f.wire, index))
