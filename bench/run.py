@@ -45,7 +45,7 @@ HERE = Path(__file__).resolve().parent
 SEED = 1
 FULL_SIZES = (1000, 20000)
 SCHEMA_EPISODE_LIMIT = 5000
-# Slow reference contenders (xsdata) get at most this many rounds on files above 5,000 episodes.
+# Slow contenders (none at present) get at most this many rounds on files above 5,000 episodes.
 SLOW_ROUNDS_LARGE = 3
 
 Validate = Callable[..., Any]
@@ -125,7 +125,7 @@ def pair_floors(
     ``floors`` maps a floor key to the contenders measured against it. A contender that pauses
     the collector itself gets a variant of its floor that runs with the collector paused, added
     to ``contenders`` so that it is timed in the same interleaved rounds. Returns
-    ``{contender key: floor key}``. Slow contenders (xsdata) are not probed, to spare a call of
+    ``{contender key: floor key}``. Slow contenders are not probed, to spare a call of
     tens of seconds; the timed calls are watched instead (see ``gc_mismatches``).
     """
     by_key = {c.key: c for c in contenders}
@@ -253,11 +253,8 @@ def measure_size(
 ) -> SizeResult:
     import orjson
     from lxml import etree
-    from xsdata.formats.dataclass.parsers import XmlParser
-    from xsdata.formats.dataclass.serializers import XmlSerializer
 
     from sir_format.errors import SirFormatError
-    from sir_format.models import SIRDataVer52
 
     notes: list[str] = []
     codec = bulk.bulk_codec()
@@ -274,16 +271,12 @@ def measure_size(
     _progress(f"{episodes:,} episodes: building fixtures")
     tree = etree.fromstring(xml)
     report = codec.from_xml(xml)
-    as_ver52 = SIRDataVer52(huvud=report.huvud, vardtillfalle=report.vardtillfalle)
-    parser, serializer = XmlParser(), XmlSerializer()
 
     contenders = [
         Contender("lxml.fromstring", lambda: etree.fromstring(xml)),
         Contender("from_xml", lambda: codec.from_xml(xml)),
-        Contender("xsdata.parse", lambda: parser.from_bytes(xml, SIRDataVer52), slow=True),
         Contender("lxml.tostring", lambda: etree.tostring(tree)),
         Contender("to_xml", lambda: codec.to_xml(report)),
-        Contender("xsdata.render", lambda: serializer.render(as_ver52), slow=True),
     ]
     if json_data is not None:
         builtins = orjson.loads(json_data)
@@ -323,7 +316,7 @@ def measure_size(
     floors = pair_floors(contenders, floor_users, gc_on=gc_on)
     slow_rounds = rounds if episodes <= SCHEMA_EPISODE_LIMIT else min(rounds, SLOW_ROUNDS_LARGE)
     if slow_rounds < rounds:
-        notes.append(f"xsdata contenders ran {slow_rounds} of {rounds} rounds at this size")
+        notes.append(f"slow contenders ran {slow_rounds} of {rounds} rounds at this size")
     run_rounds(
         contenders,
         rounds,
@@ -398,18 +391,10 @@ RATIO_ROWS: tuple[_Row, ...] = (
         "≤ 15× (1k)",
         lambda r, n: r <= 15,
     ),
-    ("xsdata parse (context)", "xsdata.parse", "lxml.fromstring", "spike 37–58×", None),
-    ("xsdata render (context)", "xsdata.render", "lxml.tostring", "spike 82–113×", None),
-)
-SPEEDUP_ROWS: tuple[tuple[str, str, str], ...] = (
-    ("XML decode vs xsdata", "xsdata.parse", "from_xml"),
-    ("XML encode vs xsdata", "xsdata.render", "to_xml"),
 )
 CODE = {
     "lxml.fromstring": "lxml.etree.fromstring",
     "lxml.tostring": "lxml.etree.tostring",
-    "xsdata.parse": "XmlParser().from_bytes",
-    "xsdata.render": "XmlSerializer().render",
     "validate.schema": 'validate(profile="schema")',
     "validate.registry": "validate()",
 }
@@ -459,7 +444,7 @@ def machine() -> dict[str, str]:
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "lxml": f"{dotted(etree.LXML_VERSION)} (libxml2 {dotted(etree.LIBXML_VERSION)})",
     }
-    for package in ("sir-format", "msgspec", "orjson", "xsdata"):
+    for package in ("sir-format", "msgspec", "orjson"):
         try:
             info[package] = version(package)
         except Exception:  # pragma: no cover - a missing optional package
@@ -527,16 +512,6 @@ def render(
             f"| {operation} | {_code(top)} ÷ {_code(bottom)}{both} | "
             + " | ".join(cells)
             + f" | {target} |"
-        )
-    lines += ["", "## Speed-up over xsdata's runtime (higher is better; acceptance ≥ 5×)", ""]
-    lines += [header + " target |", rule + "---|"]
-    for operation, slow, fast in SPEEDUP_ROWS:
-        cells = []
-        for s in sizes:
-            factor = s.cpu_medians[slow] / s.cpu_medians[fast]
-            cells.append(_ratio_cell(s, slow, fast, factor >= 5, "{:.1f}× faster"))
-        lines.append(
-            f"| {operation} | {_code(slow)} ÷ {_code(fast)} | " + " | ".join(cells) + " | ≥ 5× |"
         )
     if memory:
         lines += [
