@@ -45,7 +45,7 @@ HERE = Path(__file__).resolve().parent
 SEED = 1
 FULL_SIZES = (1000, 20000)
 SCHEMA_EPISODE_LIMIT = 5000
-# Slow reference contenders (xsdata) get at most this many rounds on files above 5,000 episodes.
+# Slow contenders (none at present) get at most this many rounds on files above 5,000 episodes.
 SLOW_ROUNDS_LARGE = 3
 
 Validate = Callable[..., Any]
@@ -125,7 +125,7 @@ def pair_floors(
     ``floors`` maps a floor key to the contenders measured against it. A contender that pauses
     the collector itself gets a variant of its floor that runs with the collector paused, added
     to ``contenders`` so that it is timed in the same interleaved rounds. Returns
-    ``{contender key: floor key}``. Slow contenders (xsdata) are not probed, to spare a call of
+    ``{contender key: floor key}``. Slow contenders are not probed, to spare a call of
     tens of seconds; the timed calls are watched instead (see ``gc_mismatches``).
     """
     by_key = {c.key: c for c in contenders}
@@ -253,6 +253,7 @@ def measure_size(
 ) -> SizeResult:
     import orjson
     from lxml import etree
+
     from sir_format.errors import SirFormatError
 
     notes: list[str] = []
@@ -315,7 +316,7 @@ def measure_size(
     floors = pair_floors(contenders, floor_users, gc_on=gc_on)
     slow_rounds = rounds if episodes <= SCHEMA_EPISODE_LIMIT else min(rounds, SLOW_ROUNDS_LARGE)
     if slow_rounds < rounds:
-        notes.append(f"xsdata contenders ran {slow_rounds} of {rounds} rounds at this size")
+        notes.append(f"slow contenders ran {slow_rounds} of {rounds} rounds at this size")
     run_rounds(
         contenders,
         rounds,
@@ -437,7 +438,7 @@ def machine() -> dict[str, str]:
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "lxml": f"{dotted(etree.LXML_VERSION)} (libxml2 {dotted(etree.LIBXML_VERSION)})",
     }
-    for package in ("sir-format", "msgspec", "orjson", "xsdata"):
+    for package in ("sir-format", "msgspec", "orjson"):
         try:
             info[package] = version(package)
         except Exception:  # pragma: no cover - a missing optional package

@@ -6,15 +6,17 @@ import copy
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import msgspec
 import pytest
 from lxml import etree
-from xsdata.formats.dataclass.parsers import XmlParser
+from xml_oracle import model_view, oracle_view
 
 import sir_format
 from sir_format import ParseError, SerializeError
 from sir_format._xml import xml_schema
-from sir_format.models import JaNej, SIRData, SIRDataVer52, VardeOkant
+from sir_format.models import JaNej, VardeOkant
 
 FIXTURES = Path(__file__).parent / "fixtures"
 XML_FILES = ["file_a_iva.xml", "file_b_ima.xml"]
@@ -26,16 +28,67 @@ def canonical(data: bytes) -> bytes:
     return etree.tostring(etree.fromstring(data, parser), method="c14n")
 
 
-def oracle(data: bytes) -> SIRData:
-    """xsdata's own runtime, as an independent reading of the same file."""
-    root = XmlParser().from_bytes(data, SIRDataVer52)
-    return SIRData(huvud=root.huvud, vardtillfalle=root.vardtillfalle)
-
-
 @pytest.mark.parametrize("name", XML_FILES)
 def test_dictionary_examples_read_like_the_oracle(name: str) -> None:
     data = (FIXTURES / name).read_bytes()
-    assert sir_format.from_xml(data) == oracle(data)
+    assert model_view(sir_format.from_xml(data)) == oracle_view(data)
+
+
+def _replace_path(obj: Any, path: tuple[str | int, ...], value: object) -> Any:
+    """A copy of ``obj`` with the value at ``path`` (field names, list indexes) replaced."""
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(head, int):
+        items = list(obj)
+        items[head] = _replace_path(items[head], rest, value)
+        return items
+    return msgspec.structs.replace(obj, **{head: _replace_path(getattr(obj, head), rest, value)})
+
+
+ORACLE_DIFFERENCES = [
+    ("a decimal's digits", ("vardtillfalle", 0, "saps3", "p_hlagst"), Decimal("7.280")),
+    ("a decimal's value", ("vardtillfalle", 0, "saps3", "p_hlagst"), Decimal("7.29")),
+    ("an integer", ("vardtillfalle", 0, "clinical_frailty_scale"), 4),
+    (
+        "a number replaced by the unknown token",
+        ("vardtillfalle", 0, "clinical_frailty_scale"),
+        VardeOkant.VARDE_OKANT,
+    ),
+    ("an enumeration", ("vardtillfalle", 0, "saps3", "ventilator"), JaNej.NEJ),
+    ("a date-time", ("huvud", "skapad"), datetime(2024, 11, 10, 8, 0, 1)),
+    ("free text", ("huvud", "avdelningsnamn"), "IVA  Exempelsjukhuset"),
+    ("an optional module dropped", ("vardtillfalle", 0, "saps3"), None),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [pytest.param(path, value, id=what) for what, path, value in ORACLE_DIFFERENCES],
+)
+def test_the_oracle_comparison_notices_a_changed_value(
+    path: tuple[str | int, ...], value: object
+) -> None:
+    data = (FIXTURES / "file_a_iva.xml").read_bytes()
+    report = sir_format.from_xml(data)
+    assert model_view(report) == oracle_view(data)
+    assert model_view(_replace_path(report, path, value)) != oracle_view(data)
+
+
+def test_the_oracle_comparison_notices_reordered_episodes() -> None:
+    report = sir_format.from_xml(_several_episodes())
+    swapped = msgspec.structs.replace(report, vardtillfalle=report.vardtillfalle[::-1])
+    assert model_view(report) == oracle_view(_several_episodes())
+    assert model_view(swapped) != oracle_view(_several_episodes())
+
+
+def _several_episodes() -> bytes:
+    """The IVA example with the IMA example's episode appended."""
+    iva = (FIXTURES / "file_a_iva.xml").read_text(encoding="utf-8")
+    ima = (FIXTURES / "file_b_ima.xml").read_text(encoding="utf-8")
+    episode = ima[ima.index("<Vårdtillfälle>") : ima.rindex("</Vårdtillfälle>")]
+    end = iva.rindex("</Vårdtillfälle>") + len("</Vårdtillfälle>")
+    return (iva[:end] + episode + "</Vårdtillfälle>" + iva[end:]).encode()
 
 
 @pytest.mark.parametrize("name", XML_FILES)
@@ -72,8 +125,8 @@ def test_in_memory_types() -> None:
     assert episode.clinical_frailty_scale == 3
 
 
-def test_tokens_and_numbers_are_collapsed_free_text_only_trimmed() -> None:
-    """D2: free text keeps its inside exactly; tokens and numbers are whitespace-collapsed."""
+def test_tokens_and_numbers_are_collapsed_and_free_text_trimmed() -> None:
+    """Data dictionary §12 D2: free text is trimmed, never collapsed inside."""
     data = (FIXTURES / "file_b_ima.xml").read_text(encoding="utf-8")
     data = data.replace("<Kön>Kvinna</Kön>", "<Kön>\n   Kvinna  </Kön>")
     data = data.replace(
@@ -85,6 +138,7 @@ def test_tokens_and_numbers_are_collapsed_free_text_only_trimmed() -> None:
     assert report.huvud.avdelningsnamn == "IMA   Medicin Exempelsjukhuset"
     assert report.vardtillfalle[0].grunddata.kon.value == "Kvinna"
     assert report.vardtillfalle[0].clinical_frailty_scale == 5
+    assert model_view(report) == oracle_view(data)
 
 
 def test_number_or_unknown_round_trips() -> None:
@@ -99,7 +153,9 @@ def test_empty_actions_module_round_trips() -> None:
     data = (FIXTURES / "file_b_ima.xml").read_text(encoding="utf-8")
     start = data.index("<Åtgärder>")
     end = data.index("</Åtgärder>") + len("</Åtgärder>")
-    report = sir_format.from_xml(data[:start] + "<Åtgärder/>" + data[end:])
+    emptied = data[:start] + "<Åtgärder/>" + data[end:]
+    report = sir_format.from_xml(emptied)
+    assert model_view(report) == oracle_view(emptied)
     atgarder = report.vardtillfalle[0].atgarder
     assert atgarder is not None
     assert atgarder.atgard == []
@@ -162,8 +218,10 @@ def test_episode_limit_is_configurable() -> None:
     end = text.index("</Vårdtillfälle>") + len("</Vårdtillfälle>")
     doubled = text[:end] + text[start:end] + text[end:]
     codec = sir_format.Codec(sir_format.Limits(max_episodes=1))
-    with pytest.raises(ParseError, match=r"SIR-X014.*at most 1 allowed"):
+    with pytest.raises(ParseError, match=r"at most 1 allowed") as caught:
         codec.from_xml(doubled)
+    assert caught.value.code == "SIR-X014"
+    assert caught.value.path == "Vårdtillfälle[2]"
     assert len(sir_format.from_xml(doubled).vardtillfalle) == 2
 
 
@@ -203,10 +261,11 @@ def test_decimal_written_without_exponent() -> None:
 
 def test_only_xsd_whitespace_is_trimmed() -> None:
     """A no-break space is text, not whitespace, in XSD; XML and JSON agree on it."""
-    name = "\u00a0IMA\u00a0Medicin  Exempelsjukhuset \t"
-    data = _ima_text().replace("IMA Medicin Exempelsjukhuset", name)
+    name = "\u00a0IMA\u00a0Medicin  Exempelsjukhuset\u00a0"
+    data = _ima_text().replace("IMA Medicin Exempelsjukhuset", f" {name}\n")
     report = sir_format.from_xml(data)
-    assert report.huvud.avdelningsnamn == "\u00a0IMA\u00a0Medicin  Exempelsjukhuset"
+    assert report.huvud.avdelningsnamn == name
+    assert model_view(report) == oracle_view(data)
     assert sir_format.from_json(sir_format.to_json(report)) == report
 
 
