@@ -109,7 +109,7 @@ def test_streaming_reports_errors_with_lines(tmp_path: Path) -> None:
         list(sir_format.iter_episodes(path))
     assert info.value.path == "Vårdtillfälle[1]/Grunddata/Kön"
     assert info.value.line == text[: text.index("<Kön>")].count("\n") + 1
-    with pytest.raises(SirFormatError, match="(?i)no such file"):
+    with pytest.raises(SirFormatError, match=r"(?i)no such file"):
         sir_format.open_stream(tmp_path / "missing.xml")
     path.write_text(text.replace("SIRDataVer52", "Rapport"), encoding="utf-8")
     with pytest.raises(sir_format.SchemaVersionError):
