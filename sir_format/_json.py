@@ -505,8 +505,9 @@ def _not_finite(report: Any) -> SerializeError:
 
 
 def _plain(value: Any) -> Any:
+    """A decimal that ``str`` would write with an exponent, as its plain-notation text."""
     if value.__class__ is Decimal and "E" in str(value):
-        return Decimal(format(value, "f"))
+        return msgspec.Raw(format(value, "f").encode())
     return value
 
 

@@ -842,7 +842,7 @@ class SAPS3(Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
     )
     vasoaktiva_droger: JaNej = field(name="VasoaktivaDroger")
     intagningsorsak: Annotated[list[SAPS3Intagningsorsak], Meta(min_length=1, max_length=5)] = (
-        field(name="Intagningsorsak", default_factory=list)
+        field(name="Intagningsorsak")
     )
     operationstyp: SAPS3Operationstyp | None = field(name="Operationstyp", default=None)
     nosokomial_infektion: JaNej = field(name="NosokomialInfektion")
@@ -1010,7 +1010,7 @@ class DagligSOFA(Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults
 
     __xsd_type__: ClassVar[str] = "DagligSOFATyp"
     sofaregistrering: Annotated[list[SOFARegistrering], Meta(min_length=1, max_length=400)] = (
-        field(name="SOFARegistrering", default_factory=list)
+        field(name="SOFARegistrering")
     )
 
 
@@ -1024,7 +1024,7 @@ class Komplikationer(
 
     __xsd_type__: ClassVar[str] = "KomplikationerTyp"
     komplikation: Annotated[list[Komplikation], Meta(min_length=1, max_length=50)] = field(
-        name="Komplikation", default_factory=list
+        name="Komplikation"
     )
 
 
@@ -1035,7 +1035,7 @@ class NEMS(Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True,
 
     __xsd_type__: ClassVar[str] = "NEMSTyp"
     nemsregistrering: Annotated[list[NEMSRegistrering], Meta(min_length=1, max_length=400)] = (
-        field(name="NEMSRegistrering", default_factory=list)
+        field(name="NEMSRegistrering")
     )
 
 
@@ -1047,7 +1047,7 @@ class Omvardnad(Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=
     __xsd_type__: ClassVar[str] = "OmvårdnadTyp"
     omvardnadsbedomning: Annotated[
         list[Omvardnadsbedomning], Meta(min_length=1, max_length=1000)
-    ] = field(name="Omvårdnadsbedömning", default_factory=list)
+    ] = field(name="Omvårdnadsbedömning")
 
 
 class Sederingsmal(Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -1059,7 +1059,7 @@ class Sederingsmal(Struct, kw_only=True, forbid_unknown_fields=True, omit_defaul
     __xsd_type__: ClassVar[str] = "SederingsmålTyp"
     sederingsregistrering: Annotated[
         list[Sederingsregistrering], Meta(min_length=1, max_length=400)
-    ] = field(name="Sederingsregistrering", default_factory=list)
+    ] = field(name="Sederingsregistrering")
 
 
 class Vardtillfalle(
@@ -1123,9 +1123,7 @@ class SIRData(Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=Tr
 
     __xsd_type__: ClassVar[str] = "SIRDataTyp"
     huvud: Huvud = field(name="Huvud")
-    vardtillfalle: Annotated[list[Vardtillfalle], Meta(min_length=1)] = field(
-        name="Vårdtillfälle", default_factory=list
-    )
+    vardtillfalle: Annotated[list[Vardtillfalle], Meta(min_length=1)] = field(name="Vårdtillfälle")
 
 
 class SIRDataVer52(SIRData):

@@ -153,12 +153,7 @@ def _decode(data: bytes) -> Any:
     try:
         text = data.removeprefix(_BOM).decode("utf-8")
     except UnicodeDecodeError as exc:
-        return Problem(
-            "SIR-X004",
-            Layer.WELLFORMED,
-            {"detail": f"invalid UTF-8 at byte {exc.start}"},
-            stop=True,
-        )
+        return _not_utf8(data.removeprefix(_BOM), exc.start)
     try:
         return json.loads(
             text,
@@ -183,6 +178,28 @@ def _decode(data: bytes) -> Any:
         return Problem("SIR-X004", Layer.WELLFORMED, {"detail": detail}, stop=True)
     except ValueError as exc:  # e.g. an integer with too many digits
         return Problem("SIR-X004", Layer.WELLFORMED, {"detail": str(exc)}, stop=True)
+
+
+def _not_utf8(data: bytes, start: int) -> Problem:
+    """SIR-X004 for bytes that are not UTF-8, with the line and column where they are."""
+    line_start = data.rfind(b"\n", 0, start) + 1
+    column = len(data[line_start:start].decode("utf-8", errors="replace")) + 1
+    second = data[start + 1 : start + 2]
+    if data[start : start + 1] == b"\xed" and second and 0xA0 <= second[0] <= 0xBF:
+        detail = Text(
+            sv="ett ensamt surrogattecken (ogiltig UTF-8)",
+            en="a lone surrogate (invalid UTF-8)",
+        )
+    else:
+        detail = Text(sv="byte som inte är UTF-8", en="bytes that are not UTF-8")
+    return Problem(
+        "SIR-X004",
+        Layer.WELLFORMED,
+        {"detail": detail},
+        line=data.count(b"\n", 0, start) + 1,
+        column=column,
+        stop=True,
+    )
 
 
 class _Builder:

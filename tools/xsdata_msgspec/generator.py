@@ -157,8 +157,8 @@ class StructFilters(Filters):
     def struct_field_definition(self, obj: Class, attr: Attr) -> str:
         self._record(obj, attr)
         args = [f"name={attr.local_name!r}"]
-        if attr.is_list:
-            args.append("default_factory=list")
+        if attr.is_list and not attr.restrictions.min_occurs:
+            args.append("default_factory=list")  # a required list has no default
         elif attr.is_optional:
             args.append("default=None")
         return f"field({', '.join(args)})"
