@@ -388,7 +388,9 @@ class _Builder:
                     (*location, (name, None)),
                 )
                 value = [value]
-            for index, item in enumerate(value):
+            # items past the first one too many are not looked at: the schema rejects the list
+            # there (SIR-X014), as it stops at the first element too many in XML
+            for index, item in enumerate(value[: f.max_occurs + 1]):
                 self._item(parent, f, item, (*location, (name, index)))
             return
         if isinstance(value, list):

@@ -389,6 +389,22 @@ def test_an_object_with_many_unknown_keys_is_reported_like_one_with_few() -> Non
     )
 
 
+def test_a_json_list_is_read_up_to_the_first_item_too_many() -> None:
+    # as libxml2 stops at the first element too many, so does the JSON reader: what follows
+    # (here a million nulls, each a JSON-only type error) is not looked at
+    data = json.loads(JSON_A)
+    episode = data["Vårdtillfälle"][0]
+    items = ["J960"] * 31 + [None] * 1_000_000
+    long = {**episode, "Diagnoser": {**episode["Diagnoser"], "ÖvrigDiagnos": items}}
+    report = validate(json.dumps({**data, "Vårdtillfälle": [long]}), profile="schema")
+    expected = [("SIR-X014", "Vårdtillfälle[1]/Diagnoser/ÖvrigDiagnos[31]")]
+    assert [(f.code, f.path) for f in report.findings] == expected
+    xml = XML_A.replace(
+        "<ÖvrigDiagnos>J960</ÖvrigDiagnos>", "<ÖvrigDiagnos>J960</ÖvrigDiagnos>" * 40
+    )
+    assert [(f.code, f.path) for f in validate(xml, profile="schema").findings] == expected
+
+
 def test_report_without_episodes() -> None:
     text = XML_A[: XML_A.index("<Vårdtillfälle>")] + "</SIRDataVer52>"
     finding = only(validate(text))
