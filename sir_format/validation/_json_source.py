@@ -6,11 +6,17 @@ codes and logical paths. What JSON can express but XML cannot (``null``, boolean
 where a number belongs, an array where one value belongs, duplicate keys) is reported here as
 SIR-X005/X050/X051, and the schema errors those values would cause at the same place are
 suppressed so that each defect is reported once.
+
+The document is decoded in two passes over the text, so that memory follows one episode, not
+the file: the first pass only checks it (``json.loads`` with hooks that keep nothing, so the
+errors are exactly ``json.loads``'s); the second walks the root object and the episode array
+and decodes the header and each episode on its own with the same decoder, when it is needed.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
@@ -39,11 +45,16 @@ NULL = Text(sv="null", en="null")
 _PLAIN_DIGITS = 40  # decimals written out in plain notation up to this magnitude
 _XSD_SPACE = " \t\n\r"
 _TEXT_KINDS = {Kind.STRING, Kind.ENUM, Kind.DATE, Kind.DATETIME}
+_UNKNOWN_ELEMENTS = 100
+"""Unknown keys of one object built as elements. The schema reports the first unexpected
+element of a content model only, and they all follow the known ones, so more would only cost
+memory (a 10 MB object can hold a million keys)."""
 
 
 class _Object(dict[str, Any]):
     """A decoded JSON object that remembers keys it saw twice (after NFC normalisation)."""
 
+    __slots__ = ("duplicates",)
     duplicates: list[str]
 
     @classmethod
@@ -82,23 +93,124 @@ def _found(value: Any) -> Text:
     return OBJECT
 
 
+class _Last:
+    """The first pass's object hook: keeps nothing but the last object's members, which are
+    the root's when the root is an object (it is the last to end)."""
+
+    def __init__(self) -> None:
+        self.pairs: list[tuple[str, Any]] | None = None
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> None:
+        self.pairs = pairs
+
+
+def _discard(pairs: list[tuple[str, Any]]) -> None:
+    """Keep nothing of an object that is only skipped."""
+
+
+_CHECKING: dict[str, Any] = {"parse_float": Decimal, "parse_constant": _reject_constant}
+_CHECK = json.JSONDecoder(object_pairs_hook=_discard, **_CHECKING)
+_DECODE = json.JSONDecoder(object_pairs_hook=_Object.from_pairs, **_CHECKING)
+_FOUND_BY_FIRST = {"[": ARRAY, '"': STRING, "t": BOOLEAN, "f": BOOLEAN, "n": NULL}
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace (json.decoder.WHITESPACE)
+
+
+def _skip_space(text: str, at: int) -> int:
+    return _SPACE.match(text, at).end()  # type: ignore[union-attr]
+
+
+# A member whose key has no escape, and its value when that is a number, literal or string
+# without escapes: read with one match, as the text is already known to be valid JSON.
+_MEMBER = re.compile(
+    r'"([^"\\]*)"[ \t\n\r]*:[ \t\n\r]*'
+    r'(?:(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null|"[^"\\]*")'
+    r"[ \t\n\r]*)?"
+)
+
+
+def _members(text: str, at: int) -> Iterator[tuple[str, int]]:
+    """Each key (NFC) of the checked object at ``text[at]``, with where its value starts."""
+    at = _skip_space(text, at + 1)
+    if text[at] == "}":
+        return
+    while True:
+        simple = _MEMBER.match(text, at)
+        if simple is not None:
+            key, start = simple.group(1), simple.start(2) if simple.group(2) else simple.end()
+        else:
+            key, at = _CHECK.raw_decode(text, at)
+            start = _skip_space(text, _skip_space(text, at) + 1)  # past the ':'
+        yield unicodedata.normalize("NFC", key), start
+        if simple is not None and simple.group(2):
+            at = simple.end()
+        else:
+            at = _skip_space(text, _CHECK.raw_decode(text, start)[1])
+        if text[at] == "}":
+            return
+        at = _skip_space(text, at + 1)  # past the ','
+
+
+def _places(text: str, at: int, wanted: dict[str, int]) -> dict[str, int]:
+    """Where the value of each wanted key of the root object starts: its last occurrence, as
+    ``json.loads`` keeps the last value. ``wanted`` counts the occurrences; the walk ends at
+    the last one (usually without skipping the episodes)."""
+    wanted = {key: count for key, count in wanted.items() if count}
+    places: dict[str, int] = {}
+    if not wanted:
+        return places
+    for key, start in _members(text, at):
+        if key in wanted:
+            places[key] = start
+            wanted[key] -= 1
+            if not any(wanted.values()):
+                break
+    return places
+
+
+def _elements(text: str, at: int) -> Iterator[Any]:
+    """Each item of the checked array at ``text[at]``, decoded as it is asked for."""
+    at = _skip_space(text, at + 1)
+    if text[at] == "]":
+        return
+    while True:
+        value, at = _DECODE.raw_decode(text, at)
+        yield value
+        del value  # the consumer holds the only reference while it works on the item
+        at = _skip_space(text, at)
+        if text[at] == "]":
+            return
+        at = _skip_space(text, at + 1)  # past the ','
+
+
 def json_items(data: bytes, limits: _xml.Limits) -> Iterator[Item]:
     """Decode ``data`` and yield the header and episode fragments (or problems)."""
-    decoded = _decode(data)
-    if isinstance(decoded, Problem):
-        yield decoded
+    checked = _checked(data)
+    if isinstance(checked, Problem):
+        yield checked
         return
-    if not isinstance(decoded, dict):
+    text, last = checked
+    del checked
+    start = _skip_space(text, 0)
+    if text[start] != "{" or last is None:
+        found = _FOUND_BY_FIRST.get(text[start], NUMBER)
         yield Problem(
             "SIR-X050",
             Layer.SCHEMA,
-            {"element": "SIRData", "expected": OBJECT, "found": _found(decoded)},
+            {"element": "SIRData", "expected": OBJECT, "found": found},
             stop=True,
         )
         return
-    for key in getattr(decoded, "duplicates", ()):
-        yield Problem("SIR-X005", Layer.SCHEMA, {"element": key}, location=((key, None),))
-    for key in decoded:
+    keys = [unicodedata.normalize("NFC", key) for key, _ in last]
+    del last
+    first: dict[str, None] = {}  # each key once, in the order json.loads keeps them
+    for key in keys:
+        if key in first:
+            yield Problem("SIR-X005", Layer.SCHEMA, {"element": key}, location=((key, None),))
+        else:
+            first[key] = None
+    for key in first:
         if key not in _ROOT.by_wire:
             yield Problem(
                 "SIR-X011",
@@ -109,58 +221,74 @@ def json_items(data: bytes, limits: _xml.Limits) -> Iterator[Item]:
                 },
                 location=((key, None),),
             )
+    members = _places(text, start, {name: keys.count(name) for name in (HEADER, EPISODE)})
+    del keys, first
     header_field, episode_field = _ROOT.fields
-    if HEADER in decoded:
+    if HEADER in members:
         builder = _Builder()
-        element = builder.complex(decoded[HEADER], header_field, ((HEADER, None),))
+        header = _DECODE.raw_decode(text, members[HEADER])[0]
+        element = builder.complex(header, header_field, ((HEADER, None),))
+        del header
         yield builder.fragment(HEADER, element, None, ((HEADER, None),))
         yield from builder.problems
     else:
         yield Problem("SIR-X012", Layer.SCHEMA, {"element": HEADER}, location=((HEADER, None),))
-    episodes = decoded.get(EPISODE)
-    if episodes is None or episodes == []:
-        code = "SIR-X012" if episodes is None else "SIR-X051"
+    where = members.get(EPISODE)
+    if where is None or text[where] == "n" or _empty_array(text, where):
+        code = "SIR-X012" if where is None or text[where] == "n" else "SIR-X051"
         yield Problem(code, Layer.SCHEMA, {"element": EPISODE}, location=((EPISODE, None),))
         return
-    if not isinstance(episodes, list):
+    episodes: Iterator[Any]
+    if text[where] == "[":
+        episodes = _elements(text, where)
+    else:
+        value = _DECODE.raw_decode(text, where)[0]
         yield Problem(
             "SIR-X050",
             Layer.SCHEMA,
-            {"element": EPISODE, "expected": ARRAY, "found": _found(episodes)},
+            {"element": EPISODE, "expected": ARRAY, "found": _found(value)},
             location=((EPISODE, None),),
         )
-        episodes = [episodes]
+        episodes = iter([value])
+        del value
     limit = limits.episode_limit()
     for index, value in enumerate(episodes):
         location: Location = ((EPISODE, index),)
         if limit is not None and index == limit:
+            # a hard limit, as in XML: reading stops, the rest of the file is not checked
             yield Problem(
                 "SIR-X014",
                 Layer.SCHEMA,
                 {"element": EPISODE, "n": limit},
                 location=location,
                 episode_index=index,
+                stop=True,
             )
+            return
         builder = _Builder()
         element = builder.complex(value, episode_field, location)
+        del value  # free the decoded episode before the consumer validates its fragment
         yield builder.fragment(EPISODE, element, index, location)
         for problem in builder.problems:
             problem.episode_index = index
             yield problem
 
 
-def _decode(data: bytes) -> Any:
+def _empty_array(text: str, at: int) -> bool:
+    return text[at] == "[" and text[_skip_space(text, at + 1)] == "]"
+
+
+def _checked(data: bytes) -> tuple[str, list[tuple[str, Any]] | None] | Problem:
+    """The text of ``data`` once it is known to be valid JSON, with the members of the last
+    object that ended (the root's, when the root is an object), or the problem that it is not."""
     try:
         text = data.removeprefix(_BOM).decode("utf-8")
     except UnicodeDecodeError as exc:
         return _not_utf8(data.removeprefix(_BOM), exc.start)
+    last = _Last()
     try:
-        return json.loads(
-            text,
-            object_pairs_hook=_Object.from_pairs,
-            parse_float=Decimal,
-            parse_constant=_reject_constant,
-        )
+        # json.loads, not a decoder's decode: it also refuses a second BOM
+        json.loads(text, object_pairs_hook=last, **_CHECKING)
     except _NotFinite as exc:
         return Problem("SIR-X006", Layer.WELLFORMED, {"v": exc.token}, stop=True)
     except json.JSONDecodeError as exc:
@@ -178,6 +306,7 @@ def _decode(data: bytes) -> Any:
         return Problem("SIR-X004", Layer.WELLFORMED, {"detail": detail}, stop=True)
     except ValueError as exc:  # e.g. an integer with too many digits
         return Problem("SIR-X004", Layer.WELLFORMED, {"detail": str(exc)}, stop=True)
+    return text, last.pairs
 
 
 def _not_utf8(data: bytes, start: int) -> Problem:
@@ -241,20 +370,27 @@ class _Builder:
         for child in info.fields:
             if child.wire_name in value:
                 self._field(element, child, value[child.wire_name], location)
+        built = 0
         for key in value:
             if key not in info.by_wire:
-                self._unknown(element, key, location)
+                built += self._unknown(element, key, location, build=built < _UNKNOWN_ELEMENTS)
         return element
 
-    def _unknown(self, parent: etree._Element, key: str, location: Location) -> None:
+    def _unknown(self, parent: etree._Element, key: str, location: Location, build: bool) -> bool:
+        """Add the element of an unknown key (when ``build``): whether the key is an XML name."""
         try:
-            etree.SubElement(parent, key)
+            if build:
+                etree.SubElement(parent, key)
+            else:
+                etree.QName(key)  # the same check of the name, without the element
+            return True
         except ValueError:  # not an XML name: report it the way the schema would
             self._problem(
                 "SIR-X011",
                 {"element": key, "expected": Text(sv="ett känt element", en="a known element")},
                 (*location, (key, None)),
             )
+            return False
 
     def _field(self, parent: etree._Element, f: FieldInfo, value: Any, location: Location) -> None:
         name = f.wire_name
@@ -269,7 +405,9 @@ class _Builder:
                     (*location, (name, None)),
                 )
                 value = [value]
-            for index, item in enumerate(value):
+            # items past the first one too many are not looked at: the schema rejects the list
+            # there (SIR-X014), as it stops at the first element too many in XML
+            for index, item in enumerate(value[: f.max_occurs + 1]):
                 self._item(parent, f, item, (*location, (name, index)))
             return
         if isinstance(value, list):

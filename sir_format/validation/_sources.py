@@ -326,6 +326,8 @@ def _xml_items(
                 element.clear(keep_tail=True)
                 continue
             yield from state.fragment(element)
+            if state.stopped:
+                return
             element.clear(keep_tail=True)
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position and exc.position[0] else (None, None)
@@ -470,6 +472,8 @@ class _RootState:
         index = self.count
         self.count += 1
         if self.limit is not None and index == self.limit:
+            # a hard limit, like the size limit: reading stops here (JSON does the same)
+            self.stopped = True
             yield Problem(
                 "SIR-X014",
                 Layer.SCHEMA,
@@ -477,7 +481,9 @@ class _RootState:
                 location=((EPISODE, index),),
                 line=line,
                 episode_index=index,
+                stop=True,
             )
+            return
         yield Fragment(EPISODE, element, index, ((EPISODE, index),), self.keep_lines)
 
     def finish(self, root: etree._Element) -> Iterator[Problem]:

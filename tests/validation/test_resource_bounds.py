@@ -117,14 +117,6 @@ def json_tiny_invalid_episodes(path: Path) -> None:
     path.write_text(data.replace('"-"', episodes), encoding="utf-8")
 
 
-JSON_READER = pytest.mark.xfail(
-    strict=True,
-    reason="the JSON reader (validation/_json_source.py) decodes the whole document at once "
-    "(json.loads with an object_pairs_hook: 150-650 MB for 10 MB of small keys or objects) "
-    "and builds an element for every unknown key",
-)
-
-
 @pytest.mark.parametrize(
     "build",
     [
@@ -132,8 +124,8 @@ JSON_READER = pytest.mark.xfail(
         xml_tiny_invalid_episodes,
         xml_invalid_episodes,
         json_unknown_keys_at_root,
-        pytest.param(json_unknown_keys_in_episode, marks=JSON_READER),
-        pytest.param(json_tiny_invalid_episodes, marks=JSON_READER),
+        json_unknown_keys_in_episode,
+        json_tiny_invalid_episodes,
     ],
 )
 def test_validate_and_render_hostile_input_within_memory_bound(

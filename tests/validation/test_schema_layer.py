@@ -337,12 +337,72 @@ def test_episode_limit(tmp_path: Path) -> None:
         "Vårdtillfälle[3]",
         2,
     )
-    assert len(report.episodes) == 3
+    # a hard limit: reading stops at the first episode too many
+    assert report.episodes == ("VT-0", "VT-1")
+    assert not report.complete
     assert validate(text, limits=Limits(max_episodes=None), profile="schema").ok
     path = tmp_path / "three.xml"
     path.write_text(text, encoding="utf-8")
     assert only(validate(path, limits=Limits(max_episodes=2), profile="schema")).code == "SIR-X014"
     assert validate(path, limits=Limits(max_episodes=None), profile="schema").ok
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_nothing_after_the_episode_limit_is_read(fmt: str) -> None:
+    from sir_format import Limits
+
+    if fmt == "xml":
+        start, end = XML_A.index("<Vårdtillfälle>"), XML_A.index("</SIRDataVer52>")
+        good = XML_A[start:end]
+        bad = replace_once(good, "</Vårdtillfälle>", "<Okänd>1</Okänd></Vårdtillfälle>")
+        text = XML_A[:start] + good * 2 + bad * 3 + XML_A[end:]
+    else:
+        data = json.loads(JSON_A)
+        bad = {**data["Vårdtillfälle"][0], "Okänd": 1}
+        text = json.dumps({**data, "Vårdtillfälle": data["Vårdtillfälle"] * 2 + [bad] * 3})
+    report = validate(text, limits=Limits(max_episodes=3))
+    # the third episode is checked; the fourth is one too many and reading stops there
+    assert [(f.code, f.path) for f in report.findings if f.code.startswith("SIR-X")] == [
+        ("SIR-X011", "Vårdtillfälle[3]/Okänd"),
+        ("SIR-X014", "Vårdtillfälle[4]"),
+    ]
+    assert len(report.episodes) == 3
+    assert not report.complete
+    assert [s.reason.en for s in report.skipped if s.episode is None] == [
+        "the file could not be read to its end"
+    ]
+
+
+def test_an_object_with_many_unknown_keys_is_reported_like_one_with_few() -> None:
+    # the reader builds elements for the first unknown keys only: the schema names the first
+    data = json.loads(JSON_A)
+    episode = data["Vårdtillfälle"][0]
+    many = {**episode, **{f"u{i}": 1 for i in range(500)}, "1x": 1}
+    few = {**episode, "u0": 1, "1x": 1}
+    report = validate(json.dumps({**data, "Vårdtillfälle": [many]}), profile="schema")
+    assert [(f.code, f.path) for f in report.findings] == [
+        ("SIR-X011", "Vårdtillfälle[1]/1x"),
+        ("SIR-X011", "Vårdtillfälle[1]/u0"),
+    ]
+    assert signature(report) == signature(
+        validate(json.dumps({**data, "Vårdtillfälle": [few]}), profile="schema")
+    )
+
+
+def test_a_json_list_is_read_up_to_the_first_item_too_many() -> None:
+    # as libxml2 stops at the first element too many, so does the JSON reader: what follows
+    # (here a million nulls, each a JSON-only type error) is not looked at
+    data = json.loads(JSON_A)
+    episode = data["Vårdtillfälle"][0]
+    items = ["J960"] * 31 + [None] * 1_000_000
+    long = {**episode, "Diagnoser": {**episode["Diagnoser"], "ÖvrigDiagnos": items}}
+    report = validate(json.dumps({**data, "Vårdtillfälle": [long]}), profile="schema")
+    expected = [("SIR-X014", "Vårdtillfälle[1]/Diagnoser/ÖvrigDiagnos[31]")]
+    assert [(f.code, f.path) for f in report.findings] == expected
+    xml = XML_A.replace(
+        "<ÖvrigDiagnos>J960</ÖvrigDiagnos>", "<ÖvrigDiagnos>J960</ÖvrigDiagnos>" * 40
+    )
+    assert [(f.code, f.path) for f in validate(xml, profile="schema").findings] == expected
 
 
 def test_report_without_episodes() -> None:
