@@ -1052,3 +1052,14 @@ def test_damaged_input_only_ever_raises_parse_error(cut: int, noise: bytes) -> N
     damaged = data[:cut] + noise + data[cut + len(noise) :]
     with contextlib.suppress(ParseError):
         sir_format.from_json(damaged)
+
+
+@pytest.mark.parametrize("number", ["1e9999999999999999999", "-1e-9999999999999999999"])
+def test_a_number_beyond_decimal_range_is_invalid_json(number: str) -> None:
+    data = (FIXTURES / "file_b_ima.json").read_text(encoding="utf-8")
+    data = data.replace('"ClinicalFrailtyScale": 5', f'"ClinicalFrailtyScale": {number}')
+    with pytest.raises(ParseError) as caught:
+        sir_format.from_json(data)
+    assert caught.value.code == "SIR-X004"
+    assert "out of range" in str(caught.value)
+    assert [f.code for f in sir_format.validate(data).findings] == ["SIR-X004"]

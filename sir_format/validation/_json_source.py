@@ -108,7 +108,16 @@ def _discard(pairs: list[tuple[str, Any]]) -> None:
     """Keep nothing of an object that is only skipped."""
 
 
-_CHECKING: dict[str, Any] = {"parse_float": Decimal, "parse_constant": _reject_constant}
+def _decimal(token: str) -> Decimal:
+    """A JSON number with a fraction or exponent, exactly; one beyond Decimal's range (an
+    exponent of twenty digits) is a ValueError, reported as invalid JSON."""
+    try:
+        return Decimal(token)
+    except ArithmeticError:
+        raise ValueError(f"the number {token[:40]} is out of range") from None
+
+
+_CHECKING: dict[str, Any] = {"parse_float": _decimal, "parse_constant": _reject_constant}
 _CHECK = json.JSONDecoder(object_pairs_hook=_discard, **_CHECKING)
 _DECODE = json.JSONDecoder(object_pairs_hook=_Object.from_pairs, **_CHECKING)
 _FOUND_BY_FIRST = {"[": ARRAY, '"': STRING, "t": BOOLEAN, "f": BOOLEAN, "n": NULL}
