@@ -11,7 +11,8 @@ the careful way, which names every problem as a coded finding. What msgspec chec
 decoding: wire names, unknown keys, types, exact enumeration tokens, anchored patterns, string
 lengths, integer ranges, occurrences of repeated elements, naive date-times. What is checked
 here afterwards, column by column over all objects of a class (no Python code per object):
-decimal and date ranges, fraction digits, free text (trimmed in place, D2), choice groups, and
+required repeated elements (a missing key reads as the default ``[]``), decimal and date
+ranges, fraction digits, free text (trimmed in place, D2), choice groups, and
 — by comparing the input with msgspec's re-encoding of what it read — repeated keys, ``null``,
 empty arrays, date-times written with a space or a fraction. Decimals are read by
 :func:`_decimal_hook` from JSON numbers only, never through ``float``.
@@ -146,7 +147,8 @@ class _Plan:
     fields: tuple[_Field, ...]
     choices: tuple[tuple[tuple[_Field, ...], ...], ...]
     checks: tuple[_Field, ...]  # facets checked column-wise when reading
-    reading: bool = False  # has checks or choices, or contains a class that has
+    required_lists: tuple[_Field, ...]  # default to [] in the Struct: a missing key reads so
+    reading: bool = False  # has checks, required lists or choices, or contains such a class
 
     @classmethod
     def of(cls, info: ModelInfo) -> _Plan:
@@ -160,6 +162,7 @@ class _Plan:
                 for group in info.choices
             ),
             checks=tuple(f for f in fields if _needs_check(f)),
+            required_lists=tuple(f for f in fields if f.is_list and f.info.required),
         )
 
 
@@ -200,7 +203,9 @@ def _build_plans() -> None:
                     ready.append(f.info.python_type)
     for plan in reversed(order):  # children first
         children = [plans[f.info.python_type] for f in plan.fields if f.kind is Kind.COMPLEX]
-        plan.reading = bool(plan.checks or plan.choices) or any(c.reading for c in children)
+        plan.reading = bool(plan.checks or plan.choices or plan.required_lists) or any(
+            c.reading for c in children
+        )
     _PLANS.update(plans)
     _ORDER.extend(order)
 
@@ -216,7 +221,11 @@ def _gather(root: Any, wanted: Callable[[_Plan], bool]) -> dict[type, list[Any]]
         for f in plan.fields:
             if f.kind is Kind.COMPLEX and wanted(_PLANS[f.info.python_type]):
                 column = map(attrgetter(f.py), objects)
-                items = chain.from_iterable(column) if f.is_list else filter(None, column)
+                items = (
+                    chain.from_iterable(column)
+                    if f.is_list
+                    else (v for v in column if v is not None)
+                )
                 found.setdefault(f.info.python_type, []).extend(items)
     return found
 
@@ -361,6 +370,9 @@ def decode_fast(raw: bytes) -> SIRData:
         for plan in _ORDER:
             objects = found.get(plan.cls)
             if objects:
+                for f in plan.required_lists:  # a missing key gives the default, []
+                    if not all(map(attrgetter(f.py), objects)):
+                        raise Rejected
                 for f in plan.checks:
                     _check_column(f, objects)
                 _check_choices(plan, objects)
@@ -389,30 +401,74 @@ def _check_reencoding(raw: bytes, root: Any) -> None:
 
 
 # --------------------------------------------------------------------------- writing
-def _check_types(root: Any) -> None:
-    """Raise SerializeError at the first value whose type its field does not accept."""
-    found = _gather(root, lambda plan: True)
+_NONE = frozenset({type(None)})
+_LIST_OR_NONE = frozenset({list, type(None)})
+_Restore = list[tuple[Any, str, Any]]  # (object, attribute, original value)
+
+
+def _check_types(root: Any, restore: _Restore) -> None:
+    """Raise SerializeError at the first value whose type or shape its field does not accept.
+
+    The structure (objects of their field's class, lists where lists belong and nowhere else,
+    required values present) and the value types are checked a column at a time. When
+    anything is amiss, or the structure is too broken to gather, :func:`_type_problems` walks
+    the report and names the first problem with its path.
+    """
+    try:
+        found = _gather(root, lambda plan: True)
+        clean = _is_clean(found)
+    except (TypeError, AttributeError):  # e.g. an object where a list belongs
+        clean = False
+    if not clean:
+        for loc, problem in _type_problems(root, _PLANS[SIRData], ()):
+            raise SerializeError(problem, path=logical_path(loc) or None)
+        try:  # the walk found nothing: a list subclass, say; gather what it accepted
+            found = _gather(root, lambda plan: True)
+        except (TypeError, AttributeError) as exc:  # pragma: no cover - the walk finds it
+            raise SerializeError(f"invalid report: {exc}") from None
+    for plan in _ORDER:
+        objects = found.get(plan.cls)
+        if not objects:
+            continue
+        for f in plan.fields:
+            if f.decimal:
+                _check_decimals(root, f, objects, _values(f, objects), restore)
+            elif f.kind is Kind.DATETIME and any(
+                v.tzinfo is not None or v.microsecond for v in _values(f, objects)
+            ):
+                _raise_bad_time(root, f)
+
+
+def _is_clean(found: dict[type, list[Any]]) -> bool:
+    """Whether every gathered object, list and value has the type its field asks for."""
     for plan in _ORDER:
         objects = found.get(plan.cls)
         if not objects:
             continue
         if any(type(obj) is not plan.cls and not isinstance(obj, plan.cls) for obj in objects):
-            _raise_bad_type(root)
+            return False
         for f in plan.fields:
-            if f.kind is Kind.COMPLEX:
+            column = list(map(attrgetter(f.py), objects))
+            if f.is_list:
+                if not set(map(type, column)) <= _LIST_OR_NONE:
+                    return False
+                if f.info.required and not all(column):  # None or an empty list
+                    return False
+                if f.kind is not Kind.COMPLEX:  # objects are checked with their own class
+                    items = chain.from_iterable(filter(None, column))
+                    if not set(map(type, items)) <= f.types:
+                        return False
                 continue
-            values = _values(f, objects)
-            if not set(map(type, values)) <= f.types:
-                _raise_bad_type(root)
-            if f.decimal:
-                _check_decimals(root, f, objects, values)
-            elif f.kind is Kind.DATETIME and any(
-                v.tzinfo is not None or v.microsecond for v in values
-            ):
-                _raise_bad_time(root, f)
+            if f.info.required and None in column:
+                return False
+            if f.kind is not Kind.COMPLEX and not set(map(type, column)) <= f.types | _NONE:
+                return False
+    return True
 
 
-def _check_decimals(root: Any, f: _Field, objects: list[Any], values: list[Any]) -> None:
+def _check_decimals(
+    root: Any, f: _Field, objects: list[Any], values: list[Any], restore: _Restore
+) -> None:
     numbers = [v for v in values if v.__class__ is Decimal]
     written = "".join(map(str, numbers))
     if "E" in written or "N" in written or "I" in written:  # exponents, NaN, Infinity
@@ -422,21 +478,21 @@ def _check_decimals(root: Any, f: _Field, objects: list[Any], values: list[Any])
                     raise SerializeError(
                         "a decimal must be finite (not NaN or Infinity)", path=logical_path(loc)
                     )
-        for obj in objects:  # plain notation, as the mapping asks (1E+2 -> 100)
+        # Plain notation, as the mapping asks (1E+2 -> 100, 4.0E-7 -> 0.00000040): str() of
+        # a Decimal, which msgspec writes, uses an exponent for these. The raw number stands in
+        # for the value while encoding; encode() puts the original back.
+        for obj in objects:
             value = getattr(obj, f.py)
-            setattr(obj, f.py, [_plain(v) for v in value] if f.is_list else _plain(value))
+            plain = [_plain(v) for v in value] if f.is_list else _plain(value)
+            if plain != value:
+                restore.append((obj, f.py, value))
+                setattr(obj, f.py, plain)
 
 
 def _plain(value: Any) -> Any:
     if value.__class__ is Decimal and "E" in str(value):
-        return Decimal(format(value, "f"))
+        return msgspec.Raw(format(value, "f").encode())
     return value
-
-
-def _raise_bad_type(root: Any) -> None:
-    for loc, problem in _type_problems(root, _PLANS[SIRData], ()):
-        raise SerializeError(problem, path=logical_path(loc) or None)
-    raise SerializeError("invalid report")  # pragma: no cover - the walk finds it
 
 
 def _type_problems(obj: Any, plan: _Plan, loc: Location) -> Iterator[tuple[Location, str]]:
@@ -451,6 +507,9 @@ def _type_problems(obj: Any, plan: _Plan, loc: Location) -> Iterator[tuple[Locat
             continue
         if f.is_list and not isinstance(value, list):
             yield (*loc, (f.wire, None)), f"expected a list, got {type(value).__name__}"
+            continue
+        if f.is_list and not value and f.info.required:
+            yield (*loc, (f.wire, None)), "a required list is empty"
             continue
         for index, item in enumerate(value) if f.is_list else [(None, value)]:
             here: Location = (*loc, (f.wire, index))
@@ -498,11 +557,15 @@ class JsonCodec:
             raise SerializeError(f"expected a SIRData report, got {type(report).__name__}")
         _plans()
         with gc_paused():
-            _check_types(report)
+            restore: _Restore = []
             try:
+                _check_types(report, restore)
                 out = _ENCODER.encode(report)
             except UnicodeEncodeError:
                 raise _unencodable(report) from None
+            finally:
+                for obj, name, value in restore:
+                    setattr(obj, name, value)
         return msgspec.json.format(out, indent=2) if pretty else out
 
 

@@ -23,7 +23,14 @@ from sir_format._paths import Location
 from sir_format.metadata import FieldInfo, Kind, model_info
 from sir_format.models import SIRData
 from sir_format.validation._core import Layer, Text
-from sir_format.validation._sources import EPISODE, HEADER, Fragment, Item, Problem
+from sir_format.validation._sources import (
+    EPISODE,
+    HEADER,
+    Fragment,
+    Item,
+    Problem,
+    wide_encoding,
+)
 
 __all__ = ["json_items"]
 
@@ -39,6 +46,12 @@ NULL = Text(sv="null", en="null")
 _PLAIN_DIGITS = 40  # decimals written out in plain notation up to this magnitude
 _XSD_SPACE = " \t\n\r"
 _TEXT_KINDS = {Kind.STRING, Kind.ENUM, Kind.DATE, Kind.DATETIME}
+_OTHER_UNICODE = (
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xfe\xff", "UTF-16"),
+    (b"\xff\xfe", "UTF-16"),
+)
 
 
 class _Object(dict[str, Any]):
@@ -117,11 +130,11 @@ def json_items(data: bytes, limits: _xml.Limits) -> Iterator[Item]:
         yield from builder.problems
     else:
         yield Problem("SIR-X012", Layer.SCHEMA, {"element": HEADER}, location=((HEADER, None),))
-    episodes = decoded.get(EPISODE)
-    if episodes is None or episodes == []:
-        code = "SIR-X012" if episodes is None else "SIR-X051"
+    if EPISODE not in decoded or decoded[EPISODE] == []:
+        code = "SIR-X012" if EPISODE not in decoded else "SIR-X051"
         yield Problem(code, Layer.SCHEMA, {"element": EPISODE}, location=((EPISODE, None),))
         return
+    episodes = decoded[EPISODE]
     if not isinstance(episodes, list):
         yield Problem(
             "SIR-X050",
@@ -129,6 +142,8 @@ def json_items(data: bytes, limits: _xml.Limits) -> Iterator[Item]:
             {"element": EPISODE, "expected": ARRAY, "found": _found(episodes)},
             location=((EPISODE, None),),
         )
+        if episodes is None:
+            return
         episodes = [episodes]
     limit = limits.episode_limit()
     for index, value in enumerate(episodes):
@@ -149,7 +164,21 @@ def json_items(data: bytes, limits: _xml.Limits) -> Iterator[Item]:
             yield problem
 
 
+def _other_encoding(data: bytes) -> str | None:
+    """``"UTF-16"`` or ``"UTF-32"`` when ``data`` is JSON in that encoding (RFC 8259 asks UTF-8),
+    told by a byte order mark or by the zero bytes around the first character."""
+    for bom, name in _OTHER_UNICODE:
+        if data.startswith(bom):
+            return name
+    wide = wide_encoding(data[:4])
+    return wide[:6].upper() if wide is not None else None
+
+
 def _decode(data: bytes) -> Any:
+    encoding = _other_encoding(data)
+    if encoding is not None:
+        detail = f"JSON must be UTF-8; this input is {encoding}"
+        return Problem("SIR-X004", Layer.WELLFORMED, {"detail": detail}, stop=True)
     try:
         text = data.removeprefix(_BOM).decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -245,6 +274,9 @@ class _Builder:
             if isinstance(value, list) and not value:
                 self._problem("SIR-X051", {"element": name}, (*location, (name, None)))
                 return
+            if value is None:  # null is never a value (D4): reported once, here
+                self._wrong_type(name, ARRAY, value, (*location, (name, None)))
+                return
             if not isinstance(value, list):
                 self._problem(
                     "SIR-X050",
@@ -287,13 +319,18 @@ class _Builder:
 
     def _scalar(self, f: FieldInfo, value: Any, location: Location) -> str:
         number = isinstance(value, int | Decimal) and not isinstance(value, bool)
+        unknown = {m.value for m in f.unknown} if f.unknown is not None else set()
         if f.kind in _TEXT_KINDS:
             ok = isinstance(value, str)
         elif f.kind is Kind.NUMBER_OR_UNKNOWN:
-            unknown = {m.value for m in f.unknown} if f.unknown is not None else set()
             ok = number or (isinstance(value, str) and value in unknown)
         else:
             ok = number
+        if not ok and isinstance(value, str) and value.strip(_XSD_SPACE) in unknown:
+            # D4: "VärdeOkänt " is the token with whitespace around it, not another type
+            self._problem("SIR-X037", {"element": f.wire_name, "v": value}, location)
+            self.suppressed.append(location)
+            return value.strip(_XSD_SPACE)
         if not ok:
             self._wrong_type(f.wire_name, self._expected(f), value, location)
             return ""

@@ -55,6 +55,7 @@ __all__ = [
     "sniff",
     "text_to_bytes",
     "trim_free_text",
+    "wide_encoding",
 ]
 
 HEADER, EPISODE = (f.wire_name for f in model_info(SIRData).fields)
@@ -179,7 +180,7 @@ def _from_path(path: Path, limits: _xml.Limits, format: str | None = None) -> So
             handle.close()
         return _from_bytes(data, str(path), limits, format)
     handle.seek(0)
-    items = _xml_items(handle, keep_lines=True, limits=limits)
+    items = _xml_items(handle, keep_lines=True, limits=limits, encoding=_stream_encoding(head))
     return Source(str(path), "xml", _closing(handle, items))
 
 
@@ -202,6 +203,13 @@ _UNICODE_BOMS = (
 )
 
 
+def _stream_encoding(head: bytes) -> str | None:
+    """The encoding to tell libxml2's stream parser, which does not detect UTF-32 itself."""
+    if head.startswith((b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")):
+        return "UTF-32"
+    return {"utf-32-be": "UTF-32BE", "utf-32-le": "UTF-32LE"}.get(wide_encoding(head) or "")
+
+
 def _sniff(head: bytes, suffix: str = "") -> str:
     return sniff(head) or EXTENSIONS.get(suffix, "unknown")
 
@@ -209,22 +217,39 @@ def _sniff(head: bytes, suffix: str = "") -> str:
 def sniff(head: bytes) -> str | None:
     """``"xml"`` or ``"json"`` by the first significant character (after any BOM), or None.
 
-    A UTF-16 or UTF-32 byte order mark is honoured: XML may be in those encodings (the parser
-    reads the BOM); JSON must be UTF-8 and is then reported as such by the JSON reader.
+    UTF-16 and UTF-32 are recognised by a byte order mark or, without one, by the zero bytes
+    around the first character: XML may be in those encodings (the parser detects them); JSON
+    must be UTF-8 and is then refused as such by the JSON reader.
     """
-    for bom, codec in _UNICODE_BOMS:
-        if head.startswith(bom):
-            usable = len(head) - len(head) % 4
-            decoded = head[:usable].decode(codec, errors="ignore").lstrip("\ufeff \t\r\n")
-            if decoded.startswith("<"):
-                return "xml"
-            return "json" if decoded[:1] in ("{", "[") else None
+    codec = next((codec for bom, codec in _UNICODE_BOMS if head.startswith(bom)), None)
+    codec = codec or wide_encoding(head)
+    if codec is not None:
+        usable = len(head) - len(head) % 4
+        decoded = head[:usable].decode(codec, errors="ignore").lstrip("\ufeff \t\r\n")
+        if decoded.startswith("<"):
+            return "xml"
+        return "json" if decoded[:1] in ("{", "[") else None
     text = head.removeprefix(_BOM).lstrip()
     if text.startswith(b"<"):
         return "xml"
     if text.startswith((b"{", b"[")):
         return "json"
     return None
+
+
+def wide_encoding(head: bytes) -> str | None:
+    """UTF-16 or UTF-32 without a BOM, told by the zero bytes around an ASCII first character
+    (RFC 4627, §3): ``"utf-16-le"`` and so on, or None."""
+    first = head[:4]
+    if len(first) < 4 or 0 not in first:
+        return None
+    zeros = (first[0] == 0, first[1] == 0, first[2] == 0, first[3] == 0)
+    return {
+        (True, True, True, False): "utf-32-be",
+        (False, True, True, True): "utf-32-le",
+        (True, False, True, False): "utf-16-be",
+        (False, True, False, True): "utf-16-le",
+    }.get(zeros)
 
 
 def _from_bytes(data: bytes, name: str, limits: _xml.Limits, format: str | None = None) -> Source:
@@ -244,7 +269,11 @@ def _from_bytes(data: bytes, name: str, limits: _xml.Limits, format: str | None 
     if kind == "unknown":
         return Source(name, kind, iter([Problem("SIR-X008", Layer.WELLFORMED, stop=True)]))
     if len(data) > _STREAM_ABOVE:  # a whole tree costs ~8x the input: stream large input
-        return Source(name, "xml", _xml_items(io.BytesIO(data), keep_lines=True, limits=limits))
+        stream = io.BytesIO(data)
+        encoding = _stream_encoding(data)
+        return Source(
+            name, "xml", _xml_items(stream, keep_lines=True, limits=limits, encoding=encoding)
+        )
     return Source(name, "xml", _xml_items(data, keep_lines=True, limits=limits))
 
 
@@ -318,7 +347,11 @@ class _TreeEvents:
 
 
 def _xml_items(
-    source: IO[bytes] | bytes, *, keep_lines: bool, limits: _xml.Limits | None = None
+    source: IO[bytes] | bytes,
+    *,
+    keep_lines: bool,
+    limits: _xml.Limits | None = None,
+    encoding: str | None = None,
 ) -> Iterator[Item]:
     """The fragments of an XML document (streamed from a file), checking the root's content."""
     limit = (limits or _xml.Limits(max_bytes=None)).episode_limit()
@@ -337,6 +370,7 @@ def _xml_items(
                 huge_tree=False,
                 remove_comments=True,
                 remove_pis=True,
+                encoding=encoding,
             )
         )
         for _, element in context:
