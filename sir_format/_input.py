@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BOM", "EXTENSIONS", "sniff", "text_to_bytes"]
+__all__ = ["BOM", "EXTENSIONS", "sniff", "text_to_bytes", "wide_encoding"]
 
 BOM = b"\xef\xbb\xbf"
 EXTENSIONS = {".xml": "xml", ".json": "json"}
@@ -39,19 +39,36 @@ _UNICODE_BOMS = (
 def sniff(head: bytes) -> str | None:
     """``"xml"`` or ``"json"`` by the first significant character (after any BOM), or None.
 
-    A UTF-16 or UTF-32 byte order mark is honoured: XML may be in those encodings (the parser
-    reads the BOM); JSON must be UTF-8 and is then reported as such by the JSON reader.
+    UTF-16 and UTF-32 are recognised by a byte order mark or, without one, by the zero bytes
+    around the first character: XML may be in those encodings (the parser detects them); JSON
+    must be UTF-8 and is then refused as such by the JSON reader.
     """
-    for bom, codec in _UNICODE_BOMS:
-        if head.startswith(bom):
-            usable = len(head) - len(head) % 4
-            decoded = head[:usable].decode(codec, errors="ignore").lstrip("\ufeff \t\r\n")
-            if decoded.startswith("<"):
-                return "xml"
-            return "json" if decoded[:1] in ("{", "[") else None
+    codec = next((codec for bom, codec in _UNICODE_BOMS if head.startswith(bom)), None)
+    codec = codec or wide_encoding(head)
+    if codec is not None:
+        usable = len(head) - len(head) % 4
+        decoded = head[:usable].decode(codec, errors="ignore").lstrip("\ufeff \t\r\n")
+        if decoded.startswith("<"):
+            return "xml"
+        return "json" if decoded[:1] in ("{", "[") else None
     text = head.removeprefix(BOM).lstrip()
     if text.startswith(b"<"):
         return "xml"
     if text.startswith((b"{", b"[")):
         return "json"
     return None
+
+
+def wide_encoding(head: bytes) -> str | None:
+    """UTF-16 or UTF-32 without a BOM, told by the zero bytes around an ASCII first character
+    (RFC 4627, §3): ``"utf-16-le"`` and so on, or None."""
+    first = head[:4]
+    if len(first) < 4 or 0 not in first:
+        return None
+    zeros = (first[0] == 0, first[1] == 0, first[2] == 0, first[3] == 0)
+    return {
+        (True, True, True, False): "utf-32-be",
+        (False, True, True, True): "utf-32-le",
+        (True, False, True, False): "utf-16-be",
+        (False, True, False, True): "utf-16-le",
+    }.get(zeros)

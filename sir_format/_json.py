@@ -11,7 +11,8 @@ the careful way, which names every problem as a coded finding. What msgspec chec
 decoding: wire names, unknown keys, types, exact enumeration tokens, anchored patterns, string
 lengths, integer ranges, occurrences of repeated elements, naive date-times. What is checked
 here afterwards, column by column over all objects of a class (no Python code per object):
-decimal and date ranges, fraction digits, free text (trimmed in place, D2), choice groups, and
+required repeated elements (a missing key reads as the default ``[]``), decimal and date
+ranges, fraction digits, free text (trimmed in place, D2), choice groups, and
 — by comparing the input with msgspec's re-encoding of what it read — repeated keys, ``null``,
 empty arrays, decimals written as strings, date-times written with a space or a fraction.
 Decimals are read exactly (msgspec parses the number's text; ``float_hook=Decimal`` for the
@@ -141,7 +142,8 @@ class _Plan:
     fields: tuple[_Field, ...]
     choices: tuple[tuple[tuple[_Field, ...], ...], ...]
     checks: tuple[_Field, ...]  # facets checked column-wise when reading
-    reading: bool = False  # has checks or choices, or contains a class that has
+    required_lists: tuple[_Field, ...]  # default to [] in the Struct: a missing key reads so
+    reading: bool = False  # has checks, required lists or choices, or contains such a class
 
     @classmethod
     def of(cls, info: ModelInfo) -> _Plan:
@@ -155,6 +157,7 @@ class _Plan:
                 for group in info.choices
             ),
             checks=tuple(f for f in fields if _needs_check(f)),
+            required_lists=tuple(f for f in fields if f.is_list and f.info.required),
         )
 
 
@@ -195,7 +198,9 @@ def _build_plans() -> None:
                     ready.append(f.info.python_type)
     for plan in reversed(order):  # children first
         children = [plans[f.info.python_type] for f in plan.fields if f.kind is Kind.COMPLEX]
-        plan.reading = bool(plan.checks or plan.choices) or any(c.reading for c in children)
+        plan.reading = bool(plan.checks or plan.choices or plan.required_lists) or any(
+            c.reading for c in children
+        )
     _PLANS.update(plans)
     _ORDER.extend(order)
 
@@ -211,7 +216,11 @@ def _gather(root: Any, wanted: Callable[[_Plan], bool]) -> dict[type, list[Any]]
         for f in plan.fields:
             if f.kind is Kind.COMPLEX and wanted(_PLANS[f.info.python_type]):
                 column = map(attrgetter(f.py), objects)
-                items = chain.from_iterable(column) if f.is_list else filter(None, column)
+                items = (
+                    chain.from_iterable(column)
+                    if f.is_list
+                    else (v for v in column if v is not None)
+                )
                 found.setdefault(f.info.python_type, []).extend(items)
     return found
 
@@ -368,6 +377,9 @@ def decode_fast(raw: bytes) -> SIRData:
         for plan in _ORDER:
             objects = found.get(plan.cls)
             if objects:
+                for f in plan.required_lists:  # a missing key gives the default, []
+                    if not all(map(attrgetter(f.py), objects)):
+                        raise Rejected
                 for f in plan.checks:
                     _check_column(f, objects)
                 _check_choices(plan, objects)
@@ -426,9 +438,14 @@ def _check_types(root: Any) -> None:
     """Raise SerializeError at the first value whose type its field does not accept.
 
     One C-level pass per field over all objects of a class: the set of value types must be
-    within the field's types; datetimes must be naive and whole seconds.
+    within the field's types; datetimes must be naive and whole seconds. A structure too broken
+    to gather (an object where a list belongs) goes to :func:`_type_problems`, which names it.
     """
-    found = _gather(root, _ALWAYS)
+    try:
+        found = _gather(root, _ALWAYS)
+    except (TypeError, AttributeError):
+        _raise_bad_type(root)
+        raise  # pragma: no cover - _raise_bad_type raises
     for plan in _ORDER:
         objects = found.get(plan.cls)
         if not objects:
@@ -437,7 +454,7 @@ def _check_types(root: Any) -> None:
             _raise_bad_type(root)
         for f in plan.fields:
             if f.kind is Kind.COMPLEX:
-                if f.info.required and _has_gap(f, objects):
+                if _has_gap(f, objects):
                     _raise_bad_type(root)
                 continue
             if not _column_types(f, objects) <= f.types:
@@ -452,11 +469,12 @@ def _check_types(root: Any) -> None:
 
 
 def _has_gap(f: _Field, objects: list[Any]) -> bool:
-    """A required complex field left ``None`` (or, for a list, empty or not a list)."""
+    """A complex field whose shape is wrong: a list field holding anything but a list (or an
+    empty list where one item is required), a required single field left ``None``."""
     column = list(map(attrgetter(f.py), objects))
     if f.is_list:
-        return set(map(type, column)) != {list} or not all(column)
-    return None in column
+        return set(map(type, column)) != {list} or (f.info.required and not all(column))
+    return f.info.required and None in column
 
 
 def _ALWAYS(plan: _Plan) -> bool:

@@ -266,14 +266,17 @@ def bind(element: etree._Element, cls: type[T]) -> T:
 # --------------------------------------------------------------------------- writing
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-_INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _Formatter = Callable[[Any], str]
 
 
 def _format_text(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected str, got {type(value).__name__}")
-    if _INVALID_XML_CHARS.search(value):
+    found = _INVALID_XML_CHARS.search(value)
+    if found:
+        if "\ud800" <= found.group() <= "\udfff":
+            raise ValueError("text holds a lone surrogate, which UTF-8 cannot encode")
         raise ValueError("contains a character that XML 1.0 cannot represent")
     return value.translate(_ESCAPES)
 

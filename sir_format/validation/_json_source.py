@@ -29,7 +29,14 @@ from sir_format._paths import Location
 from sir_format.metadata import FieldInfo, Kind, model_info
 from sir_format.models import SIRData
 from sir_format.validation._core import Layer, Text
-from sir_format.validation._sources import EPISODE, HEADER, Fragment, Item, Problem
+from sir_format.validation._sources import (
+    EPISODE,
+    HEADER,
+    Fragment,
+    Item,
+    Problem,
+    wide_encoding,
+)
 
 __all__ = ["json_items"]
 
@@ -49,6 +56,12 @@ _UNKNOWN_ELEMENTS = 100
 """Unknown keys of one object built as elements. The schema reports the first unexpected
 element of a content model only, and they all follow the known ones, so more would only cost
 memory (a 10 MB object can hold a million keys)."""
+_OTHER_UNICODE = (
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xfe\xff", "UTF-16"),
+    (b"\xff\xfe", "UTF-16"),
+)
 
 
 class _Object(dict[str, Any]):
@@ -243,8 +256,8 @@ def json_items(data: bytes, limits: _xml.Limits) -> Iterator[Item]:
     else:
         yield Problem("SIR-X012", Layer.SCHEMA, {"element": HEADER}, location=((HEADER, None),))
     where = members.get(EPISODE)
-    if where is None or text[where] == "n" or _empty_array(text, where):
-        code = "SIR-X012" if where is None or text[where] == "n" else "SIR-X051"
+    if where is None or _empty_array(text, where):
+        code = "SIR-X012" if where is None else "SIR-X051"
         yield Problem(code, Layer.SCHEMA, {"element": EPISODE}, location=((EPISODE, None),))
         return
     episodes: Iterator[Any]
@@ -258,6 +271,8 @@ def json_items(data: bytes, limits: _xml.Limits) -> Iterator[Item]:
             {"element": EPISODE, "expected": ARRAY, "found": _found(value)},
             location=((EPISODE, None),),
         )
+        if value is None:  # null: reported once, at the key (D4)
+            return
         episodes = iter([value])
         del value
     limit = limits.episode_limit()
@@ -283,6 +298,16 @@ def json_items(data: bytes, limits: _xml.Limits) -> Iterator[Item]:
             yield problem
 
 
+def _other_encoding(data: bytes) -> str | None:
+    """``"UTF-16"`` or ``"UTF-32"`` when ``data`` is JSON in that encoding (RFC 8259 asks UTF-8),
+    told by a byte order mark or by the zero bytes around the first character."""
+    for bom, name in _OTHER_UNICODE:
+        if data.startswith(bom):
+            return name
+    wide = wide_encoding(data[:4])
+    return wide[:6].upper() if wide is not None else None
+
+
 def _empty_array(text: str, at: int) -> bool:
     return text[at] == "[" and text[_skip_space(text, at + 1)] == "]"
 
@@ -290,6 +315,13 @@ def _empty_array(text: str, at: int) -> bool:
 def _checked(data: bytes) -> tuple[str, list[tuple[str, Any]] | None] | Problem:
     """The text of ``data`` once it is known to be valid JSON, with the members of the last
     object that ended (the root's, when the root is an object), or the problem that it is not."""
+    encoding = _other_encoding(data)
+    if encoding is not None:
+        detail = Text(
+            sv=f"JSON ska vara UTF-8; den här indatan är {encoding}",
+            en=f"JSON must be UTF-8; this input is {encoding}",
+        )
+        return Problem("SIR-X004", Layer.WELLFORMED, {"detail": detail}, stop=True)
     try:
         text = data.removeprefix(_BOM).decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -311,8 +343,8 @@ def _checked(data: bytes) -> tuple[str, list[tuple[str, Any]] | None] | Problem:
             stop=True,
         )
     except RecursionError:
-        detail = "nested too deeply"
-        return Problem("SIR-X004", Layer.WELLFORMED, {"detail": detail}, stop=True)
+        deep = Text(sv="för djupt nästlad", en="nested too deeply")
+        return Problem("SIR-X004", Layer.WELLFORMED, {"detail": deep}, stop=True)
     except ValueError as exc:  # e.g. an integer with too many digits
         return Problem("SIR-X004", Layer.WELLFORMED, {"detail": str(exc)}, stop=True)
     return text, last.pairs
@@ -407,6 +439,9 @@ class _Builder:
             if isinstance(value, list) and not value:
                 self._problem("SIR-X051", {"element": name}, (*location, (name, None)))
                 return
+            if value is None:  # null is never a value (D4): reported once, here
+                self._wrong_type(name, ARRAY, value, (*location, (name, None)))
+                return
             if not isinstance(value, list):
                 self._problem(
                     "SIR-X050",
@@ -451,13 +486,18 @@ class _Builder:
 
     def _scalar(self, f: FieldInfo, value: Any, location: Location) -> str:
         number = isinstance(value, int | Decimal) and not isinstance(value, bool)
+        unknown = {m.value for m in f.unknown} if f.unknown is not None else set()
         if f.kind in _TEXT_KINDS:
             ok = isinstance(value, str)
         elif f.kind is Kind.NUMBER_OR_UNKNOWN:
-            unknown = {m.value for m in f.unknown} if f.unknown is not None else set()
             ok = number or (isinstance(value, str) and value in unknown)
         else:
             ok = number
+        if not ok and isinstance(value, str) and value.strip(_XSD_SPACE) in unknown:
+            # D4: "VärdeOkänt " is the token with whitespace around it, not another type
+            self._problem("SIR-X037", {"element": f.wire_name, "v": value}, location)
+            self.suppressed.append(location)
+            return value.strip(_XSD_SPACE)
         if not ok:
             self._wrong_type(f.wire_name, self._expected(f), value, location)
             return ""

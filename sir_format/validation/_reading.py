@@ -31,10 +31,13 @@ _EXCEPTIONS: dict[str, type[ParseError]] = {
 
 
 def error_of(finding: Finding) -> ParseError:
-    """The exception for ``finding``: its English message (identities masked) and location."""
+    """The exception for ``finding``: its English message (identities masked; characters that
+    cannot be shown, such as control characters and lone surrogates, escaped) and location."""
+    from sir_format.validation.outputs import printable  # deferred: it imports importlib.metadata
+
     kind = _EXCEPTIONS.get(finding.code, ParseError)
     return kind(
-        f"{finding.code}: {finding.message('en')}",
+        printable(f"{finding.code}: {finding.message('en')}"),  # the input's text, escaped
         path=finding.path or None,
         line=finding.line,
         column=finding.column,

@@ -36,7 +36,7 @@ from lxml import etree
 from sir_format import _xml
 from sir_format._files import checked_path
 from sir_format._input import BOM as _BOM
-from sir_format._input import EXTENSIONS, sniff, text_to_bytes
+from sir_format._input import EXTENSIONS, sniff, text_to_bytes, wide_encoding
 from sir_format._paths import Location
 from sir_format.errors import SerializeError, SirFormatError
 from sir_format.metadata import ROOT_ELEMENT, Kind, model_info
@@ -59,6 +59,7 @@ __all__ = [
     "sniff",
     "text_to_bytes",
     "trim_free_text",
+    "wide_encoding",
 ]
 
 HEADER, EPISODE = (f.wire_name for f in model_info(SIRData).fields)
@@ -168,7 +169,7 @@ def _from_path(path: Path, limits: _xml.Limits, format: str | None = None) -> So
             handle.close()
         return _from_bytes(data, str(path), limits, format)
     handle.seek(0)
-    items = _xml_items(handle, keep_lines=True, limits=limits)
+    items = _xml_items(handle, keep_lines=True, limits=limits, encoding=_stream_encoding(head))
     return Source(str(path), "xml", _closing(handle, items))
 
 
@@ -179,6 +180,13 @@ def _reason(exc: OSError) -> str:
 def _closing(handle: IO[bytes], items: Iterator[Item]) -> Iterator[Item]:
     with handle:
         yield from items
+
+
+def _stream_encoding(head: bytes) -> str | None:
+    """The encoding to tell libxml2's stream parser, which does not detect UTF-32 itself."""
+    if head.startswith((b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")):
+        return "UTF-32"
+    return {"utf-32-be": "UTF-32BE", "utf-32-le": "UTF-32LE"}.get(wide_encoding(head) or "")
 
 
 def _sniff(head: bytes, suffix: str = "") -> str:
@@ -202,7 +210,11 @@ def _from_bytes(data: bytes, name: str, limits: _xml.Limits, format: str | None 
     if kind == "unknown":
         return Source(name, kind, iter([Problem("SIR-X008", Layer.WELLFORMED, stop=True)]))
     if len(data) > _STREAM_ABOVE:  # a whole tree costs ~8x the input: stream large input
-        return Source(name, "xml", _xml_items(io.BytesIO(data), keep_lines=True, limits=limits))
+        stream = io.BytesIO(data)
+        encoding = _stream_encoding(data)
+        return Source(
+            name, "xml", _xml_items(stream, keep_lines=True, limits=limits, encoding=encoding)
+        )
     return Source(name, "xml", _xml_items(data, keep_lines=True, limits=limits))
 
 
@@ -292,7 +304,11 @@ class _TreeEvents:
 
 
 def _xml_items(
-    source: IO[bytes] | bytes, *, keep_lines: bool, limits: _xml.Limits | None = None
+    source: IO[bytes] | bytes,
+    *,
+    keep_lines: bool,
+    limits: _xml.Limits | None = None,
+    encoding: str | None = None,
 ) -> Iterator[Item]:
     """The fragments of an XML document (streamed from a file), checking the root's content."""
     limit = (limits or _xml.Limits(max_bytes=None)).episode_limit()
@@ -311,6 +327,7 @@ def _xml_items(
                 huge_tree=False,
                 remove_comments=True,
                 remove_pis=True,
+                encoding=encoding,
             )
         )
         for _, element in context:
