@@ -193,9 +193,14 @@ def _sniff(head: bytes, suffix: str = "") -> str:
     return sniff(head) or EXTENSIONS.get(suffix, "unknown")
 
 
+def too_large(data: bytes, limits: _xml.Limits) -> bool:
+    """Whether ``data`` is above the size limit (the one place that decides it)."""
+    return limits.max_bytes is not None and len(data) > limits.max_bytes
+
+
 def _from_bytes(data: bytes, name: str, limits: _xml.Limits, format: str | None = None) -> Source:
     kind = format or _sniff(data[:4096])
-    if limits.max_bytes is not None and len(data) > limits.max_bytes:
+    if too_large(data, limits):
         problem = Problem(
             "SIR-X003",
             Layer.WELLFORMED,
@@ -220,7 +225,7 @@ def _from_bytes(data: bytes, name: str, limits: _xml.Limits, format: str | None 
 
 def fast_json(data: bytes, limits: _xml.Limits) -> SIRData | None:
     """The report, when the fast path accepts JSON ``data`` within ``limits``; else None."""
-    if limits.max_bytes is not None and len(data) > limits.max_bytes:
+    if too_large(data, limits):
         return None
     from sir_format import _json
 
