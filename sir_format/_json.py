@@ -9,11 +9,12 @@ Reading (:func:`decode_fast`) is the fast path of the one reading pipeline
 the schema, or raises :class:`Rejected` without saying why. The pipeline then reads the input
 the careful way, which names every problem as a coded finding. What msgspec checks while
 decoding: wire names, unknown keys, types, exact enumeration tokens, anchored patterns, string
-lengths, integer ranges, occurrences of repeated elements, naive date-times. What is checked
-here afterwards, column by column over all objects of a class (no Python code per object):
-decimal and date ranges, fraction digits, free text (trimmed in place, D2), choice groups, and
-— by comparing the input with msgspec's re-encoding of what it read — repeated keys, ``null``,
-empty arrays, date-times written with a space or a fraction. Decimals are read by
+lengths, integer ranges, occurrences of repeated elements that are present, naive date-times.
+What is checked here afterwards, column by column over all objects of a class (no Python code
+per object): repeated elements that must occur but are absent (an absent key reads as an empty
+list), decimal and date ranges, fraction digits, free text (trimmed in place, D2), choice
+groups, and — by comparing the input with msgspec's re-encoding of what it read — repeated
+keys, ``null``, empty arrays, date-times written with a space or a fraction. Decimals are read by
 :func:`_decimal_hook` from JSON numbers only, never through ``float``.
 
 Writing (:meth:`JsonCodec.encode`) checks the value types of every field (a column at a time)
@@ -146,7 +147,8 @@ class _Plan:
     fields: tuple[_Field, ...]
     choices: tuple[tuple[tuple[_Field, ...], ...], ...]
     checks: tuple[_Field, ...]  # facets checked column-wise when reading
-    reading: bool = False  # has checks or choices, or contains a class that has
+    required_lists: tuple[_Field, ...]  # repeated elements with minOccurs >= 1
+    reading: bool = False  # has checks, required lists or choices, or contains such a class
 
     @classmethod
     def of(cls, info: ModelInfo) -> _Plan:
@@ -160,6 +162,7 @@ class _Plan:
                 for group in info.choices
             ),
             checks=tuple(f for f in fields if _needs_check(f)),
+            required_lists=tuple(f for f in fields if f.is_list and f.info.min_occurs > 0),
         )
 
 
@@ -200,7 +203,9 @@ def _build_plans() -> None:
                     ready.append(f.info.python_type)
     for plan in reversed(order):  # children first
         children = [plans[f.info.python_type] for f in plan.fields if f.kind is Kind.COMPLEX]
-        plan.reading = bool(plan.checks or plan.choices) or any(c.reading for c in children)
+        plan.reading = bool(plan.checks or plan.required_lists or plan.choices) or any(
+            c.reading for c in children
+        )
     _PLANS.update(plans)
     _ORDER.extend(order)
 
@@ -347,8 +352,8 @@ def _decoder() -> msgspec.json.Decoder[SIRData]:
 def decode_fast(raw: bytes) -> SIRData:
     """A schema-valid report from JSON bytes (no BOM), or :class:`Rejected`.
 
-    Every facet of the schema is enforced except the number of episodes, which the reader
-    limits. Free text is trimmed in place.
+    Every facet of the schema is enforced except the largest number of episodes, which the
+    reader limits. Free text is trimmed in place.
     """
     decoder = _decoder()
     with gc_paused():
@@ -361,6 +366,9 @@ def decode_fast(raw: bytes) -> SIRData:
         for plan in _ORDER:
             objects = found.get(plan.cls)
             if objects:
+                for f in plan.required_lists:  # an absent key reads as the empty default
+                    if not all(map(attrgetter(f.py), objects)):
+                        raise Rejected
                 for f in plan.checks:
                     _check_column(f, objects)
                 _check_choices(plan, objects)
