@@ -363,8 +363,8 @@ def _decoder() -> msgspec.json.Decoder[SIRData]:
 def decode_fast(raw: bytes) -> SIRData:
     """A schema-valid report from JSON bytes (no BOM), or :class:`Rejected`.
 
-    Every facet of the schema is enforced except the number of episodes, which the reader
-    limits. Free text is trimmed in place.
+    Every facet of the schema is enforced except the largest number of episodes, which the
+    reader limits. Free text is trimmed in place.
     """
     decoder = _decoder()
     with gc_paused():
