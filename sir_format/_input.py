@@ -8,9 +8,19 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BOM", "EXTENSIONS", "sniff", "text_to_bytes", "wide_encoding"]
+__all__ = [
+    "BOM",
+    "EXTENSIONS",
+    "XSD_SPACE",
+    "sniff",
+    "text_to_bytes",
+    "unicode_encoding",
+    "wide_encoding",
+]
 
 BOM = b"\xef\xbb\xbf"
+XSD_SPACE = " \t\n\r"
+"""XML Schema's whitespace (no other Unicode space): what trimming and collapsing remove."""
 EXTENSIONS = {".xml": "xml", ".json": "json"}
 """File name extension → format, for paths whose content is neither (content decides first)."""
 
@@ -36,6 +46,13 @@ _UNICODE_BOMS = (
 )
 
 
+def unicode_encoding(head: bytes) -> str | None:
+    """UTF-16 or UTF-32 (``"utf-16-le"``, ``"utf-32-be"``, …) by its byte order mark or, without
+    one, by the zero bytes around the first character; None for anything else (UTF-8)."""
+    bom = next((codec for bom, codec in _UNICODE_BOMS if head.startswith(bom)), None)
+    return bom or wide_encoding(head)
+
+
 def sniff(head: bytes) -> str | None:
     """``"xml"`` or ``"json"`` by the first significant character (after any BOM), or None.
 
@@ -43,8 +60,7 @@ def sniff(head: bytes) -> str | None:
     around the first character: XML may be in those encodings (the parser detects them); JSON
     must be UTF-8 and is then refused as such by the JSON reader.
     """
-    codec = next((codec for bom, codec in _UNICODE_BOMS if head.startswith(bom)), None)
-    codec = codec or wide_encoding(head)
+    codec = unicode_encoding(head)
     if codec is not None:
         usable = len(head) - len(head) % 4
         decoded = head[:usable].decode(codec, errors="ignore").lstrip("\ufeff \t\r\n")

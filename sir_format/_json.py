@@ -40,6 +40,7 @@ from typing import Any
 import msgspec
 
 from sir_format._gc import gc_paused
+from sir_format._input import XSD_SPACE
 from sir_format._paths import Location, logical_path
 from sir_format.errors import SerializeError
 from sir_format.metadata import FieldInfo, Kind, ModelInfo, all_models
@@ -57,7 +58,6 @@ _NATIVE_PATTERNS = {
     },
 }
 _MARKS = bytes(b for b in range(256) if b not in b':T."')  # all bytes but the counted ones
-_XSD_SPACE = " \t\n\r"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -250,7 +250,7 @@ def _check_free_text(f: _Field, objects: list[Any]) -> None:
         value = getattr(obj, f.py)
         if value is None:
             continue
-        texts = [v.strip(_XSD_SPACE) for v in value] if f.is_list else [value.strip(_XSD_SPACE)]
+        texts = [v.strip(XSD_SPACE) for v in value] if f.is_list else [value.strip(XSD_SPACE)]
         setattr(obj, f.py, texts if f.is_list else texts[0])
         if any(_free_text_problem(text, f) for text in texts):
             raise Rejected

@@ -25,6 +25,7 @@ from typing import Any
 from lxml import etree
 
 from sir_format import _xml
+from sir_format._input import XSD_SPACE, unicode_encoding
 from sir_format._paths import Location
 from sir_format.metadata import FieldInfo, Kind, model_info
 from sir_format.models import SIRData
@@ -35,7 +36,6 @@ from sir_format.validation._sources import (
     Fragment,
     Item,
     Problem,
-    wide_encoding,
 )
 
 __all__ = ["json_items"]
@@ -50,18 +50,11 @@ NUMBER = Text(sv="ett tal", en="a number")
 BOOLEAN = Text(sv="ett sanningsvärde", en="a boolean")
 NULL = Text(sv="null", en="null")
 _PLAIN_DIGITS = 40  # decimals written out in plain notation up to this magnitude
-_XSD_SPACE = " \t\n\r"
 _TEXT_KINDS = {Kind.STRING, Kind.ENUM, Kind.DATE, Kind.DATETIME}
 _UNKNOWN_ELEMENTS = 100
 """Unknown keys of one object built as elements. The schema reports the first unexpected
 element of a content model only, and they all follow the known ones, so more would only cost
 memory (a 10 MB object can hold a million keys)."""
-_OTHER_UNICODE = (
-    (b"\x00\x00\xfe\xff", "UTF-32"),
-    (b"\xff\xfe\x00\x00", "UTF-32"),
-    (b"\xfe\xff", "UTF-16"),
-    (b"\xff\xfe", "UTF-16"),
-)
 
 
 class _Object(dict[str, Any]):
@@ -301,11 +294,8 @@ def json_items(data: bytes, limits: _xml.Limits) -> Iterator[Item]:
 def _other_encoding(data: bytes) -> str | None:
     """``"UTF-16"`` or ``"UTF-32"`` when ``data`` is JSON in that encoding (RFC 8259 asks UTF-8),
     told by a byte order mark or by the zero bytes around the first character."""
-    for bom, name in _OTHER_UNICODE:
-        if data.startswith(bom):
-            return name
-    wide = wide_encoding(data[:4])
-    return wide[:6].upper() if wide is not None else None
+    codec = unicode_encoding(data[:4])
+    return codec[:6].upper() if codec is not None else None
 
 
 def _empty_array(text: str, at: int) -> bool:
@@ -493,22 +483,22 @@ class _Builder:
             ok = number or (isinstance(value, str) and value in unknown)
         else:
             ok = number
-        if not ok and isinstance(value, str) and value.strip(_XSD_SPACE) in unknown:
+        if not ok and isinstance(value, str) and value.strip(XSD_SPACE) in unknown:
             # D4: "VärdeOkänt " is the token with whitespace around it, not another type
             self._problem("SIR-X037", {"element": f.wire_name, "v": value}, location)
             self.suppressed.append(location)
-            return value.strip(_XSD_SPACE)
+            return value.strip(XSD_SPACE)
         if not ok:
             self._wrong_type(f.wire_name, self._expected(f), value, location)
             return ""
         if isinstance(value, str):
             if f.free_text:
-                return value.strip(_XSD_SPACE)  # D2: trimmed, never collapsed inside
-            if f.white_space == "collapse" and value != value.strip(_XSD_SPACE):
+                return value.strip(XSD_SPACE)  # D2: trimmed, never collapsed inside
+            if f.white_space == "collapse" and value != value.strip(XSD_SPACE):
                 # D4: a JSON string holds exactly the token, date or time
                 self._problem("SIR-X037", {"element": f.wire_name, "v": value}, location)
                 self.suppressed.append(location)
-                return value.strip(_XSD_SPACE)
+                return value.strip(XSD_SPACE)
             return value
         if isinstance(value, Decimal):
             if f.python_type is int:  # a JSON number with a fraction or an exponent

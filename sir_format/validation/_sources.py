@@ -36,7 +36,13 @@ from lxml import etree
 from sir_format import _xml
 from sir_format._files import checked_path
 from sir_format._input import BOM as _BOM
-from sir_format._input import EXTENSIONS, sniff, text_to_bytes, wide_encoding
+from sir_format._input import (
+    EXTENSIONS,
+    XSD_SPACE,
+    sniff,
+    text_to_bytes,
+    unicode_encoding,
+)
 from sir_format._paths import Location
 from sir_format.errors import SerializeError, SirFormatError
 from sir_format.metadata import ROOT_ELEMENT, Kind, model_info
@@ -59,7 +65,6 @@ __all__ = [
     "sniff",
     "text_to_bytes",
     "trim_free_text",
-    "wide_encoding",
 ]
 
 HEADER, EPISODE = (f.wire_name for f in model_info(SIRData).fields)
@@ -184,9 +189,7 @@ def _closing(handle: IO[bytes], items: Iterator[Item]) -> Iterator[Item]:
 
 def _stream_encoding(head: bytes) -> str | None:
     """The encoding to tell libxml2's stream parser, which does not detect UTF-32 itself."""
-    if head.startswith((b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")):
-        return "UTF-32"
-    return {"utf-32-be": "UTF-32BE", "utf-32-le": "UTF-32LE"}.get(wide_encoding(head) or "")
+    return {"utf-32-be": "UTF-32BE", "utf-32-le": "UTF-32LE"}.get(unicode_encoding(head) or "")
 
 
 def _sniff(head: bytes, suffix: str = "") -> str:
@@ -253,7 +256,6 @@ def _json_items(data: bytes, limits: _xml.Limits) -> Iterator[Item]:
 
 
 # --------------------------------------------------------------------------- XML
-_XSD_SPACE = " \t\n\r"
 
 
 @cache
@@ -282,7 +284,7 @@ def trim_free_text(element: etree._Element) -> None:
     for node in element.iter(*names):
         parent = node.getparent()
         if parent is not None and (parent.tag, node.tag) in pairs and node.text:
-            node.text = node.text.strip(_XSD_SPACE)
+            node.text = node.text.strip(XSD_SPACE)
 
 
 class _TreeEvents:
