@@ -81,19 +81,17 @@ _ENCODING = {
 """The kinds whose number encodes birth date and sex, and the module that reads them."""
 
 
-def _encoded_birth_date(g: Grunddata) -> tuple[bool, date | None]:
-    """(applies, date or None) for the kinds that encode a birth date."""
+def _encoded_birth_date(g: Grunddata) -> date | None:
+    """The birth date the number encodes, or None (a reservnummer, or no real date)."""
     module = _ENCODING.get(g.personnummertyp)
-    if module is None:
-        return False, None
     try:
-        return True, module.birth_date(g.personnummer)
+        return module.birth_date(g.personnummer) if module is not None else None
     except IdentifierError:
-        return True, None
+        return None
 
 
 def _encoded_sex(g: Grunddata) -> Kon | None:
-    """The sex the number encodes, or None (a reservnummer, or no valid number)."""
+    """The sex the number encodes, or None (a reservnummer, or not 12 digits)."""
     module = _ENCODING.get(g.personnummertyp)
     try:
         return module.sex(g.personnummer) if module is not None else None
@@ -105,8 +103,8 @@ def _encoded_sex(g: Grunddata) -> Kon | None:
 def birth_date_matches(ctx: EpisodeContext) -> Iterator[Hit]:
     """``Födelsedatum`` equals the date the number encodes (skipped if it encodes none)."""
     g = ctx.episode.grunddata
-    applies, encoded = _encoded_birth_date(g)
-    if applies and encoded is not None and encoded != g.fodelsedatum:
+    encoded = _encoded_birth_date(g)
+    if encoded is not None and encoded != g.fodelsedatum:
         yield Hit({"d": g.fodelsedatum}, _at("fodelsedatum"))
 
 
