@@ -85,3 +85,54 @@ class SerializeError(SirFormatError):
 
 class UnitDeclarationError(SirFormatError):
     """A unit declaration file (``sir-enhet.toml``) cannot be read."""
+
+
+# -- identity numbers (sir_format.domain) -------------------------------------------------
+__all__ += [
+    "IdentifierError",
+    "InvalidChecksumError",
+    "InvalidComponentError",
+    "InvalidDateError",
+    "InvalidFormatError",
+    "InvalidLengthError",
+]
+
+
+class IdentifierError(SirFormatError):
+    """An identity number, organisation number or HSA-id is not valid.
+
+    The subclass says why (as python-stdnum's exceptions do); :attr:`reason` is the same as a
+    stable key: ``length``, ``format``, ``date``, ``component`` or ``checksum``.
+    """
+
+    reason = "invalid"
+
+
+class InvalidLengthError(IdentifierError):
+    """The number has the wrong number of characters."""
+
+    reason = "length"
+
+
+class InvalidFormatError(IdentifierError):
+    """The number holds characters or a layout its kind does not allow."""
+
+    reason = "format"
+
+
+class InvalidDateError(IdentifierError):
+    """The date part of the number is not a real calendar date."""
+
+    reason = "date"
+
+
+class InvalidComponentError(IdentifierError):
+    """A part of the number is out of range for its kind (e.g. a day 61–91 in a personnummer)."""
+
+    reason = "component"
+
+
+class InvalidChecksumError(IdentifierError):
+    """The check digit does not match (Luhn)."""
+
+    reason = "checksum"
