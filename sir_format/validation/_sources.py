@@ -169,7 +169,7 @@ def _from_path(path: Path, limits: _xml.Limits, format: str | None = None) -> So
     if too_large(size, limits):  # before reading on: an XML file would stream past it
         handle.close()
         return Source(str(path), kind, iter([_size_problem(size, limits)]))
-    if kind != "xml":
+    if kind != "xml" or not head.removeprefix(_BOM).strip():  # blank: empty, as bytes are
         try:
             data = head + handle.read()
         except OSError as exc:
