@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 import sir_format
+import sir_format.validation._json_source as json_source
 from sir_format import Codec, InputTooLargeError, Limits, ParseError
 from sir_format.metadata import Kind, model_info
 
@@ -188,6 +189,24 @@ def test_exactly_max_episodes_is_accepted_and_one_more_refused(
     with pytest.raises(ParseError) as caught:
         read(codec, BUILD[fmt](limit + 1), tmp_path)
     check_episode_limit(caught.value, fmt, limit)
+
+
+@pytest.mark.parametrize("limit", [1, 3])
+def test_json_at_the_limit_is_read_by_the_fast_path(
+    limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the careful path gives the same answer, a little later: only its absence tells
+    def careful(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the fast path declined a report within the episode limit")
+
+    monkeypatch.setattr(json_source, "json_items", careful)
+    limits = Limits(max_episodes=limit)
+    data = json_file(limit)
+    assert len(Codec(limits).from_json(data).vardtillfalle) == limit
+    assert sum(1 for _ in Codec(limits).iter_episodes(io.BytesIO(data))) == limit
+    assert sir_format.validate(data, profile="schema", limits=limits).findings == ()
+    with pytest.raises(AssertionError, match="fast path declined"):
+        Codec(limits).from_json(json_file(limit + 1))
 
 
 @pytest.mark.parametrize(("fmt", "name", "read"), STREAMING)
