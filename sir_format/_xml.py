@@ -370,57 +370,29 @@ _LEAF_FORMATTERS: dict[Kind, Callable[[FieldInfo], _Formatter]] = {
     Kind.STRING: lambda f: _format_text,
 }
 
-_Emit = Callable[[Any, list[str], str], None]  # (value, output, indent)
-
-
-def _leaf_emitter(wire: str, how: _Formatter) -> _Emit:
-    def emit_leaf(value: Any, out: list[str], indent: str) -> None:
-        out.append(f"{indent}<{wire}>{how(value)}</{wire}>\n")
-
-    return emit_leaf
-
-
-def _complex_emitter(wire: str, cls: type) -> _Emit:
-    def emit_complex(value: Any, out: list[str], indent: str) -> None:
-        nested: list[str] = []
-        _writer(cls)(value, nested, indent)
-        if nested:
-            out.append(f"{indent}<{wire}>\n")
-            out.extend(nested)
-            out.append(f"{indent}</{wire}>\n")
-        else:
-            out.append(f"{indent}<{wire}/>\n")
-
-    return emit_complex
-
 
 @dataclass(frozen=True, slots=True)
 class _Slot:
-    """How to write one field of a class."""
+    """How to write one field of a class: a leaf's formatter, or a complex element's class."""
 
     py_name: str
     wire: str
     is_list: bool
     required: bool
-    emit: _Emit
+    how: _Formatter | None  # None for a complex element
+    cls: type
 
     @classmethod
     def of(cls, f: FieldInfo) -> _Slot:
-        if f.kind is Kind.COMPLEX:
-            emit = _complex_emitter(f.wire_name, f.python_type)
-        else:
-            emit = _leaf_emitter(f.wire_name, _LEAF_FORMATTERS[f.kind](f))
-        return cls(f.py_name, f.wire_name, f.is_list, f.required, emit)
+        how = None if f.kind is Kind.COMPLEX else _LEAF_FORMATTERS[f.kind](f)
+        return cls(f.py_name, f.wire_name, f.is_list, f.required, how, f.python_type)
 
-    def items(self, obj: Any) -> Iterable[tuple[int | None, Any]]:
-        """The field's values in ``obj`` with their list index; checks shape and presence."""
-        value = getattr(obj, self.py_name)
+    def items(self, value: Any) -> Iterable[tuple[int | None, Any]]:
+        """The items of a list field, or of an absent value; checks shape and presence."""
         if value is None:
             if self.required:
                 raise _MissingValue(self.wire)
             return ()
-        if not self.is_list:
-            return ((None, value),)
         if type(value) is not list:
             problem = TypeError(f"expected a list, got {type(value).__name__}")
             raise _Located(self.wire, None, problem)
@@ -428,22 +400,28 @@ class _Slot:
             raise _Located(self.wire, None, ValueError("a required list is empty"))
         return enumerate(value)
 
-    def write(self, obj: Any, out: list[str], indent: str) -> None:
-        for index, item in self.items(obj):
-            try:
-                self.emit(item, out, indent)
-            except _Located as located:
-                raise located.prepend((self.wire, index)) from None
-            except _MissingValue as missing:
-                raise _Located(missing.wire, None, ValueError(_MISSING)).prepend(
-                    (self.wire, index)
-                ) from None
-            except (TypeError, ValueError) as exc:
-                raise _Located(self.wire, index, exc) from None
+    def write_complex(self, value: Any, out: list[str], indent: str) -> None:
+        nested: list[str] = []
+        _writer(self.cls)(value, nested, indent)
+        if nested:
+            out.append(f"{indent}<{self.wire}>\n")
+            out.extend(nested)
+            out.append(f"{indent}</{self.wire}>\n")
+        else:
+            out.append(f"{indent}<{self.wire}/>\n")
 
 
 _MISSING = "a required value is missing (None)"
 _Writer = Callable[[Any, list[str], str], None]
+
+
+def _relocated(problem: Exception, step: Step) -> _Located:
+    """``problem`` raised while writing the item at ``step``, with its path so far."""
+    if isinstance(problem, _Located):
+        return problem.prepend(step)
+    if isinstance(problem, _MissingValue):
+        return _Located(problem.wire, None, ValueError(_MISSING)).prepend(step)
+    return _Located(step[0], step[1], problem)
 
 
 @cache
@@ -456,7 +434,16 @@ def _writer(cls: type) -> _Writer:
             raise _wrong_type((cls,), obj)
         inner = indent + child_indent
         for slot in slots:
-            slot.write(obj, out, inner)
+            value = getattr(obj, slot.py_name)
+            items = slot.items(value) if slot.is_list or value is None else ((None, value),)
+            for index, item in items:
+                try:
+                    if slot.how is None:
+                        slot.write_complex(item, out, inner)
+                    else:
+                        out.append(f"{inner}<{slot.wire}>{slot.how(item)}</{slot.wire}>\n")
+                except (_Located, _MissingValue, TypeError, ValueError) as problem:
+                    raise _relocated(problem, (slot.wire, index)) from None
 
     return write
 
