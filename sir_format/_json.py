@@ -493,8 +493,11 @@ def _has_exponent(report: Any) -> bool:
                     values: Any = chain.from_iterable(column) if f.is_list else column
                     if f.unknown is not None:
                         values = [v for v in values if v.__class__ is Decimal]
-                    if "E" in "".join(map(str, values)):
-                        return True
+                    try:
+                        if "E" in "".join(map(str, values)):
+                            return True
+                    except ValueError:  # an integer too long for text: encoding refuses it
+                        return False
     return False
 
 
@@ -513,13 +516,28 @@ def _plain_decimals(report: Any) -> Any:
     return plain
 
 
-def _not_finite(report: Any) -> SerializeError:
-    for loc, value in _locate(report, attrgetter("decimal")):
+def _unwritable_number(report: Any) -> SerializeError:
+    """The first number msgspec refused: a decimal that is not finite, or an integer with
+    more digits than Python turns into text (``sys.get_int_max_str_digits()``)."""
+    numeric = (Kind.INTEGER, Kind.DECIMAL, Kind.NUMBER_OR_UNKNOWN)
+    for loc, value in _locate(report, lambda g: g.kind in numeric):
         if value.__class__ is Decimal and not value.is_finite():
-            return SerializeError(
-                "a decimal must be finite (not NaN or Infinity)", path=logical_path(loc)
-            )
-    return SerializeError("a decimal must be finite (not NaN or Infinity)")  # pragma: no cover
+            return SerializeError(_NOT_FINITE, path=logical_path(loc))
+        if value.__class__ is int and not _has_text(value):
+            return SerializeError(_TOO_LONG, path=logical_path(loc))
+    return SerializeError(_NOT_FINITE)  # pragma: no cover - the walk finds it
+
+
+_NOT_FINITE = "a decimal must be finite (not NaN or Infinity)"
+_TOO_LONG = "an integer with too many digits to write"
+
+
+def _has_text(value: int) -> bool:
+    try:
+        int.__repr__(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _plain(value: Any) -> Any:
@@ -604,8 +622,8 @@ class JsonCodec:
                 out = _ENCODER.encode(report)
             except UnicodeEncodeError:
                 raise _unencodable(report) from None
-            except ValueError:  # msgspec refuses NaN and Infinity
-                raise _not_finite(report) from None
+            except ValueError:  # msgspec refuses NaN, Infinity and integers too long for text
+                raise _unwritable_number(report) from None
         return msgspec.json.format(out, indent=2) if pretty else out
 
 

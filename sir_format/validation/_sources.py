@@ -165,7 +165,11 @@ def _from_path(path: Path, limits: _xml.Limits, format: str | None = None) -> So
     except OSError as exc:
         raise SirFormatError(f"cannot read {path}: {_reason(exc)}") from None
     kind = format or _sniff(head, path.suffix.lower())
-    if kind != "xml":
+    size = os.fstat(handle.fileno()).st_size
+    if too_large(size, limits):  # before reading on: an XML file would stream past it
+        handle.close()
+        return Source(str(path), kind, iter([_size_problem(size, limits)]))
+    if kind != "xml" or not head.removeprefix(_BOM).strip():  # blank: empty, as bytes are
         try:
             data = head + handle.read()
         except OSError as exc:
@@ -196,21 +200,21 @@ def _sniff(head: bytes, suffix: str = "") -> str:
     return sniff(head) or EXTENSIONS.get(suffix, "unknown")
 
 
-def too_large(data: bytes, limits: _xml.Limits) -> bool:
-    """Whether ``data`` is above the size limit (the one place that decides it)."""
-    return limits.max_bytes is not None and len(data) > limits.max_bytes
+def too_large(size: int, limits: _xml.Limits) -> bool:
+    """Whether ``size`` bytes are above the size limit (the one place that decides it)."""
+    return limits.max_bytes is not None and size > limits.max_bytes
+
+
+def _size_problem(size: int, limits: _xml.Limits) -> Problem:
+    return Problem(
+        "SIR-X003", Layer.WELLFORMED, {"size": size, "limit": limits.max_bytes}, stop=True
+    )
 
 
 def _from_bytes(data: bytes, name: str, limits: _xml.Limits, format: str | None = None) -> Source:
     kind = format or _sniff(data[:4096])
-    if too_large(data, limits):
-        problem = Problem(
-            "SIR-X003",
-            Layer.WELLFORMED,
-            {"size": len(data), "limit": limits.max_bytes},
-            stop=True,
-        )
-        return Source(name, kind, iter([problem]))
+    if too_large(len(data), limits):
+        return Source(name, kind, iter([_size_problem(len(data), limits)]))
     if not data.strip() or not data.removeprefix(_BOM).strip():
         return Source(name, kind, iter([Problem("SIR-X007", Layer.WELLFORMED, stop=True)]))
     if kind == "json":
@@ -228,7 +232,7 @@ def _from_bytes(data: bytes, name: str, limits: _xml.Limits, format: str | None 
 
 def fast_json(data: bytes, limits: _xml.Limits) -> SIRData | None:
     """The report, when the fast path accepts JSON ``data`` within ``limits``; else None."""
-    if too_large(data, limits):
+    if too_large(len(data), limits):
         return None
     from sir_format import _json
 
