@@ -132,7 +132,7 @@ class ValidationError(SirFormatError):
         report: the :class:`~sir_format.ValidationReport`.
     """
 
-    report: Any
+    report: Any  # a ValidationReport; not imported here, as the report module imports this one
 
     def __init__(self, report: _Report, lang: str | None = None) -> None:
         self.report = report

@@ -3,7 +3,9 @@
 Every function takes one :class:`~sir_format.validation.ValidationReport` or several (one per
 file) and a language. Identity numbers are masked unless ``reveal_identities=True``.
 
-- :func:`to_text`: for people, grouped by episode, most severe first.
+- :func:`to_text`: for people, grouped by episode, most severe first (defined with the report
+  type in :mod:`sir_format.validation.report`, so that ``report.render()`` needs no output
+  module).
 - :func:`to_json`: for programs; the layout is published as the JSON Schema
   ``sir_format/schemas/validation-report.schema.json`` (:func:`report_schema`).
 - :func:`to_sarif`: SARIF 2.1.0 for code-scanning dashboards.
