@@ -42,7 +42,7 @@ import msgspec
 from sir_format._gc import gc_paused
 from sir_format._input import XSD_SPACE
 from sir_format._paths import Location, logical_path
-from sir_format.errors import SerializeError
+from sir_format.errors import Rejected, SerializeError
 from sir_format.metadata import FieldInfo, Kind, ModelInfo, all_models
 from sir_format.models import SIRData
 
@@ -59,10 +59,6 @@ _NATIVE_PATTERNS = {
 }
 _MARKS = bytes(b for b in range(256) if b not in b':T."')  # all bytes but the counted ones
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-class Rejected(Exception):
-    """The fast path declines the input; the careful path will say why."""
 
 
 # --------------------------------------------------------------------------- fields and plans

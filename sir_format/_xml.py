@@ -31,6 +31,8 @@ from lxml import etree
 
 from sir_format._gc import gc_paused
 from sir_format._paths import Location, Step, logical_path
+from sir_format.errors import Located as _Located
+from sir_format.errors import MissingValue as _MissingValue
 from sir_format.errors import (
     ParseError,
     SerializeError,
@@ -446,21 +448,6 @@ def _writer(cls: type) -> _Writer:
                     raise _relocated(problem, (slot.wire, index)) from None
 
     return write
-
-
-class _MissingValue(Exception):
-    def __init__(self, wire: str) -> None:
-        self.wire = wire
-
-
-class _Located(Exception):
-    def __init__(self, wire: str, index: int | None, cause: Exception) -> None:
-        self.location: Location = ((wire, index),)
-        self.cause = cause
-
-    def prepend(self, step: Step) -> _Located:
-        self.location = (step, *self.location)
-        return self
 
 
 def write_xml(report: SIRData) -> bytes:

@@ -1,8 +1,10 @@
 """What personnummer and samordningsnummer share: 12 digits ``ÅÅÅÅMMDDNNNK``, Luhn, sex.
 
-Private: the public modules are :mod:`~sir_format.domain.personnummer` and
-:mod:`~sir_format.domain.samordningsnummer`. The Luhn check is python-stdnum's
-(:mod:`stdnum.luhn`); the day offset of a samordningsnummer is :data:`DAY_OFFSET`, here only.
+Private, and a leaf: it raises none of the library's errors (those are :mod:`._checks`), so
+masking can use it without importing :mod:`sir_format.errors`. The public modules are
+:mod:`~sir_format.domain.personnummer` and :mod:`~sir_format.domain.samordningsnummer`. The
+Luhn check is python-stdnum's (:mod:`stdnum.luhn`); the day offset of a samordningsnummer is
+:data:`DAY_OFFSET`, here only.
 """
 
 from __future__ import annotations
@@ -16,12 +18,6 @@ from stdnum.exceptions import ValidationError
 from stdnum.se import personnummer as _stdnum_personnummer
 from stdnum.util import clean
 
-from sir_format.errors import (
-    InvalidChecksumError,
-    InvalidDateError,
-    InvalidFormatError,
-    InvalidLengthError,
-)
 from sir_format.models import Kon
 
 LENGTH = 12
@@ -39,27 +35,28 @@ def compact(number: str) -> str:
     return clean(number, " -+").strip()
 
 
-def check_digits(number: str, kind: str) -> None:
-    """Raise unless ``number`` is exactly 12 ASCII digits."""
-    if not (number.isascii() and number.isdigit()):
-        raise InvalidFormatError(f"a {kind} holds digits only (got {len(number)} characters)")
-    if len(number) != LENGTH:
-        raise InvalidLengthError(f"a {kind} has {LENGTH} digits ÅÅÅÅMMDDNNNK (got {len(number)})")
+def twelve_digits(number: str) -> bool:
+    """True when ``number`` is exactly 12 ASCII digits."""
+    return len(number) == LENGTH and number.isascii() and number.isdigit()
 
 
-def encoded_date(number: str, offset: int, kind: str) -> date:
-    """The date in the first eight digits, with ``offset`` taken off the day."""
+def decoded_date(number: str, offset: int) -> date | None:
+    """The date in the first eight digits with ``offset`` taken off the day, or None."""
     day = int(number[6:8]) - offset
     if day >= 1:
         with suppress(ValidationError):
             return _stdnum_personnummer.get_birth_date(f"{number[:6]}{day:02d}-{number[8:]}")
-    raise InvalidDateError(f"the date part of the {kind} is not a real date")
+    return None
 
 
-def check_luhn(number: str, kind: str) -> None:
-    """Raise when the Luhn check over the last ten digits fails."""
-    if not luhn.is_valid(number[2:]):
-        raise InvalidChecksumError(f"the check digit of the {kind} is wrong")
+def luhn_ok(number: str) -> bool:
+    """True when the Luhn check over the last ten digits holds."""
+    return bool(luhn.is_valid(number[2:]))
+
+
+def is_valid(number: str, offset: int) -> bool:
+    """12 digits, a real date with the day less ``offset``, and Luhn (no exception raised)."""
+    return twelve_digits(number) and decoded_date(number, offset) is not None and luhn_ok(number)
 
 
 def sex(number: str) -> Kon:

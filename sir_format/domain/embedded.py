@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from sir_format.domain import personnummer, samordningsnummer
+from sir_format.domain import _digits
 
 __all__ = ["embedded_identity_numbers"]
 
@@ -24,7 +24,8 @@ _CENTURIES = ("18", "19", "20")
 
 def _is_identity_number(digits: str) -> bool:
     candidates = (digits,) if len(digits) == 12 else tuple(c + digits for c in _CENTURIES)
-    return any(personnummer.is_valid(c) or samordningsnummer.is_valid(c) for c in candidates)
+    offsets = (0, _digits.DAY_OFFSET)  # personnummer, samordningsnummer
+    return any(_digits.is_valid(c, offset) for c in candidates for offset in offsets)
 
 
 def embedded_identity_numbers(text: str) -> list[re.Match[str]]:

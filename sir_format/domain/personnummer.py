@@ -23,7 +23,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from sir_format.domain import _digits
+from sir_format.domain import _checks, _digits
 from sir_format.errors import IdentifierError, InvalidComponentError
 from sir_format.models import Kon
 
@@ -47,11 +47,11 @@ def validate(number: str) -> str:
         InvalidDateError: the date part is not a real date.
         InvalidChecksumError: the Luhn check digit is wrong.
     """
-    _digits.check_digits(number, _KIND)
+    _checks.check_digits(number, _KIND)
     if _digits.DAY_OFFSET < int(number[6:8]) <= _digits.DAY_OFFSET + 31:
         raise InvalidComponentError("day 61–91 means a samordningsnummer, not a personnummer")
-    _digits.encoded_date(number, 0, _KIND)
-    _digits.check_luhn(number, _KIND)
+    _checks.encoded_date(number, 0, _KIND)
+    _checks.check_luhn(number, _KIND)
     return number
 
 
@@ -71,13 +71,13 @@ def birth_date(number: str) -> date:
         InvalidFormatError, InvalidLengthError: not 12 digits.
         InvalidDateError: the date part is not a real date.
     """
-    _digits.check_digits(number, _KIND)
-    return _digits.encoded_date(number, 0, _KIND)
+    _checks.check_digits(number, _KIND)
+    return _checks.encoded_date(number, 0, _KIND)
 
 
 def sex(number: str) -> Kon:
     """Legal sex from digit 11: odd ``Man``, even ``Kvinna`` (SIR-R014); any 12 digits."""
-    _digits.check_digits(number, _KIND)
+    _checks.check_digits(number, _KIND)
     return _digits.sex(number)
 
 

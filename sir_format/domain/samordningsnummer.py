@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from sir_format.domain import _digits
+from sir_format.domain import _checks, _digits
 from sir_format.errors import IdentifierError, InvalidComponentError
 from sir_format.models import Kon
 
@@ -55,11 +55,11 @@ def validate(number: str) -> str:
         InvalidDateError: the day minus 60 does not give a real date.
         InvalidChecksumError: the Luhn check digit is wrong.
     """
-    _digits.check_digits(number, _KIND)
+    _checks.check_digits(number, _KIND)
     if not DAY_OFFSET < int(number[6:8]) <= DAY_OFFSET + 31:
         raise InvalidComponentError("the day of a samordningsnummer is 61–91")
-    _digits.encoded_date(number, DAY_OFFSET, _KIND)
-    _digits.check_luhn(number, _KIND)
+    _checks.encoded_date(number, DAY_OFFSET, _KIND)
+    _checks.check_luhn(number, _KIND)
     return number
 
 
@@ -81,13 +81,13 @@ def birth_date(number: str) -> date:
         InvalidFormatError, InvalidLengthError: not 12 digits.
         InvalidDateError: the day minus 60 does not give a real date.
     """
-    _digits.check_digits(number, _KIND)
-    return _digits.encoded_date(number, DAY_OFFSET, _KIND)
+    _checks.check_digits(number, _KIND)
+    return _checks.encoded_date(number, DAY_OFFSET, _KIND)
 
 
 def sex(number: str) -> Kon:
     """Legal sex from digit 11: odd ``Man``, even ``Kvinna`` (SIR-R014); any 12 digits."""
-    _digits.check_digits(number, _KIND)
+    _checks.check_digits(number, _KIND)
     return _digits.sex(number)
 
 

@@ -23,7 +23,7 @@ from sir_format.models import Huvud, SIRData
 from sir_format.validation._core import EpisodeContext, Hit, file_rule
 
 if TYPE_CHECKING:
-    from sir_format.unit import UnitDeclaration
+    from sir_format.validation.unit import UnitDeclaration
 
 __all__ = ["FUTURE_TOLERANCE", "now"]
 

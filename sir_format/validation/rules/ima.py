@@ -17,7 +17,7 @@ from sir_format.validation._core import EpisodeContext, Hit, episode_rule, file_
 
 if TYPE_CHECKING:
     from sir_format.models import Huvud
-    from sir_format.unit import UnitDeclaration
+    from sir_format.validation.unit import UnitDeclaration
 
 __all__ = ["IMA_REPORTING_OPENED", "MixedImaRule"]
 

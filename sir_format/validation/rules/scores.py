@@ -27,8 +27,8 @@ from sir_format.models import (
     SOFARegistrering,
     Vardtillfalle,
 )
-from sir_format.unit import DEFAULT_SOFA_TID
 from sir_format.validation._core import EpisodeContext, Hit, Severity, episode_rule
+from sir_format.validation.unit import DEFAULT_SOFA_TID
 
 __all__ = ["format_dates", "sofa_time"]
 

@@ -1,7 +1,7 @@
 """Unit rules SIR-R200…R205 and SIR-R207 (data dictionary §7.2).
 
 They run only with a unit declaration (``ctx.unit``); SIR-R206 (an invalid declaration) is
-reported when the declaration is read, see :mod:`sir_format.unit`.
+reported when the declaration is read, see :mod:`sir_format.validation.unit`.
 
 Interpretations:
 
@@ -29,7 +29,7 @@ from sir_format.models import Atgard, Atgarder, Grunddata, Huvud, SIRData, Vardt
 from sir_format.validation._core import EpisodeContext, Hit, episode_rule, file_rule
 
 if TYPE_CHECKING:
-    from sir_format.unit import UnitDeclaration
+    from sir_format.validation.unit import UnitDeclaration
 
 __all__ = ["DepartmentNameRule", "HsaIdMatchRule"]
 
