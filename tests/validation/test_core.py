@@ -205,12 +205,16 @@ def test_every_dictionary_rule_is_in_the_catalog_with_its_severity() -> None:
     assert registry == set(rows)
 
 
+# Rules whose message §12 of the dictionary changes (D8: SIR-R052 says it checks the category).
+SECTION_12_MESSAGES = frozenset({"SIR-R052"})
+
+
 def test_dictionary_messages_are_the_catalog_defaults() -> None:
     rows = _dictionary_rows()
     text = DICTIONARY.read_text(encoding="utf-8")
     for code in rows:
         rule = get_rule(code)
-        if rule.variants or rule.section == "6.9":
+        if rule.variants or rule.section == "6.9" or code in SECTION_12_MESSAGES:
             continue
         line = next(line for line in text.splitlines() if line.startswith(f"| {code} |"))
         assert rule.message.en in line, code
