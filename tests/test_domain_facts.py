@@ -36,6 +36,7 @@ TOKENS = (
     - WIRE_NAMES
 )
 
+
 def _exempt_nodes(tree: ast.AST) -> set[int]:
     """ids of the constants that are docstrings or entries of ``__all__``."""
     exempt: set[int] = set()

@@ -24,6 +24,7 @@ Graph = dict[str, set[str]]
 
 ROOT = Path(sir_format.__file__).parent
 
+
 def modules_of(root: Path, package: str) -> dict[str, Path]:
     """Every module of the package at ``root`` by dotted name (a package by its own name)."""
     found: dict[str, Path] = {}
