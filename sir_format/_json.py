@@ -41,6 +41,7 @@ import msgspec
 
 from sir_format._gc import gc_paused
 from sir_format._input import XSD_SPACE
+from sir_format._numbers import TOO_MANY_DIGITS, plain_decimal
 from sir_format._paths import Location, logical_path
 from sir_format.errors import Rejected, SerializeError
 from sir_format.metadata import FieldInfo, Kind, ModelInfo, all_models
@@ -521,11 +522,21 @@ def _unwritable_number(report: Any) -> SerializeError:
             return SerializeError(_NOT_FINITE, path=logical_path(loc))
         if value.__class__ is int and not _has_text(value):
             return SerializeError(_TOO_LONG, path=logical_path(loc))
+        if value.__class__ is Decimal and not _has_plain_text(value):
+            return SerializeError(TOO_MANY_DIGITS, path=logical_path(loc))
     return SerializeError(_NOT_FINITE)  # pragma: no cover - the walk finds it
 
 
 _NOT_FINITE = "a decimal must be finite (not NaN or Infinity)"
 _TOO_LONG = "an integer with too many digits to write"
+
+
+def _has_plain_text(value: Decimal) -> bool:
+    try:
+        plain_decimal(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _has_text(value: int) -> bool:
@@ -539,7 +550,7 @@ def _has_text(value: int) -> bool:
 def _plain(value: Any) -> Any:
     """A decimal that ``str`` would write with an exponent, as its plain-notation text."""
     if value.__class__ is Decimal and "E" in str(value):
-        return msgspec.Raw(format(value, "f").encode())
+        return msgspec.Raw(plain_decimal(value).encode())
     return value
 
 
@@ -612,9 +623,9 @@ class JsonCodec:
         _plans()
         with gc_paused():
             _check_types(report)
-            if _has_exponent(report):
-                report = _plain_decimals(report)  # the mapping's plain notation: 1E+2 -> 100
             try:
+                if _has_exponent(report):
+                    report = _plain_decimals(report)  # the mapping's plain notation: 1E+2 -> 100
                 out = _ENCODER.encode(report)
             except UnicodeEncodeError:
                 raise _unencodable(report) from None

@@ -30,6 +30,7 @@ from typing import Any, TypeVar, cast
 from lxml import etree
 
 from sir_format._gc import gc_paused
+from sir_format._numbers import plain_decimal
 from sir_format._paths import Location, Step, logical_path
 from sir_format.errors import Located as _Located
 from sir_format.errors import MissingValue as _MissingValue
@@ -311,7 +312,7 @@ def _format_decimal(value: Any) -> str:
         raise _wrong_type((Decimal, int), value)
     if not value.is_finite():
         raise ValueError("a decimal must be finite (not NaN or Infinity)")
-    return format(value, "f")
+    return plain_decimal(value)
 
 
 def _format_date(value: Any) -> str:

@@ -363,6 +363,31 @@ def test_a_decimal_that_is_not_finite_names_its_path(
     assert refused_by_both(report) == (message, path_of(steps))
 
 
+@pytest.mark.parametrize("huge", ["1E+999999999", "-1E+4300", "1E-4300", "9.9E-999999999"])
+@pytest.mark.parametrize(("steps", "f"), DECIMALS, ids=[path_of(s) for s, _ in DECIMALS])
+def test_a_decimal_too_long_in_plain_notation_names_its_path(
+    steps: Steps, f: FieldInfo, huge: str
+) -> None:
+    report = rich_report()
+    put(report, steps, Decimal(huge))
+    assert refused_by_both(report) == ("a decimal with too many digits to write", path_of(steps))
+
+
+@pytest.mark.parametrize(
+    ("value", "plain_length"),
+    [("1E+4299", 4300), ("-1E+4299", 4301), ("1E-4299", 4301), ("1.5E+4298", 4299)],
+)
+def test_a_decimal_at_the_plain_notation_limit_is_written(value: str, plain_length: int) -> None:
+    report = rich_report()
+    weights = report.vardtillfalle[0].vikt_och_langd
+    assert weights is not None
+    weights.vikt_vid_ankomst = Decimal(value)
+    for written in (sir_format.to_xml(report), sir_format.to_json(report)):
+        plain = format(Decimal(value), "f")
+        assert len(plain) == plain_length
+        assert plain.encode() in written
+
+
 def test_decimals_are_written_in_plain_notation() -> None:
     report = rich_report()
     weights = report.vardtillfalle[0].vikt_och_langd
