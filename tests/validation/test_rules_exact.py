@@ -1,0 +1,98 @@
+"""Exact behaviour of the rules where the other rule tests leave room: the values, texts and
+edges that mutation testing (``nox -s mutate -- rules``) showed no test pinned down."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Any
+
+import msgspec
+import pytest
+from rulekit import IVA_UNIT, episode, episode_findings, file_a, file_findings
+
+from sir_format.metadata import model_info
+from sir_format.models import Avliden2024, JaNej, MojligDonator, SIRData
+from sir_format.validation.applicability import MATRIX, applicable_modules
+from sir_format.validation.rules import death_protocols
+
+# -- applicability: the death protocols follow the death date ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("death_date", "protocol"),
+    [
+        (None, None),
+        (date(2019, 12, 31), None),
+        (date(2020, 1, 1), "Avlidna2020"),
+        (date(2023, 12, 31), "Avlidna2020"),
+        (date(2024, 1, 1), "Avliden2024"),
+    ],
+)
+def test_applicable_modules_pick_the_death_protocol_by_death_date(
+    death_date: date | None, protocol: str | None
+) -> None:
+    modules = applicable_modules(
+        vardtyp="IVA", age=70, start=date(2019, 6, 1), death_date=death_date
+    )
+    protocols = {m for m in modules if m in {"Avlidna2020", "Avliden2024"}}
+    assert protocols == ({protocol} if protocol else set())
+
+
+@pytest.mark.parametrize("module", ["Grunddata", "NEMS", "SAPS3"])
+def test_no_module_allows_a_vardtyp_outside_the_matrix(module: str) -> None:
+    assert MATRIX[module].allows_vardtyp("IVA") is True
+    assert MATRIX[module].allows_vardtyp("Intensivvård") is False
+    assert MATRIX[module].allows_vardtyp("") is False
+
+
+# -- unit rules: an empty header value is shown as empty --------------------------------------
+
+
+def _with_header(**changes: Any) -> SIRData:
+    report = file_a()
+    report.huvud = msgspec.structs.replace(report.huvud, **changes)
+    return report
+
+
+@pytest.mark.parametrize(
+    ("code", "field", "declared"),
+    [
+        ("SIR-R203", "hsa_id", IVA_UNIT.hsa_id),
+        ("SIR-R204", "avdelningsnamn", IVA_UNIT.avdelningsnamn),
+    ],
+)
+def test_unit_header_rules_report_an_empty_value_as_empty(
+    code: str, field: str, declared: str
+) -> None:
+    [finding] = file_findings(code, _with_header(**{field: ""}), IVA_UNIT)
+    assert finding.params == {"v": "", "d": declared}
+
+
+# -- death protocols: the condition text of an unanswered gate --------------------------------
+
+
+def test_unanswered_gate_question_is_named_in_both_languages() -> None:
+    # A reason why the coordinator was not contacted (Q3.2), while Q3 itself is unanswered.
+    ep = episode()
+    ep.avliden2024 = Avliden2024(
+        dokumenterat_brytpunktsbeslut=JaNej.JA,
+        mojlig_donator=MojligDonator.MOJLIG_DBD,
+        varfor_kontaktades_inte_koordinator=_any_reason(),
+    )
+    [finding] = episode_findings("SIR-R091", ep)
+    assert finding.params["condition"].en == "question 3 is unanswered"
+    assert finding.params["condition"].sv == "fråga 3 är obesvarad"
+    assert finding.message("sv").endswith("eftersom fråga 3 är obesvarad.")
+
+
+def _any_reason() -> Any:
+    info = model_info(Avliden2024).by_py["varfor_kontaktades_inte_koordinator"]
+    return next(iter(info.python_type))
+
+
+def test_a_field_without_question_number_is_named_in_the_error() -> None:
+    info = model_info(Avliden2024).by_py["mojlig_donator"]
+    undocumented = dataclasses.replace(info, doc="Possible donor, without its number.")
+    with pytest.raises(RuntimeError, match=f"documentation of {info.wire_name}$"):
+        death_protocols._question(undocumented)
