@@ -38,6 +38,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
 
 # mutmut's verdicts, by the status names of mutmut.stats.status_by_exit_code.
 DETECTED = frozenset({"killed", "timeout", "caught by type check"})
+UNCHECKED = "not checked"
 
 SUMMARY = Path("mutants") / "mutation-summary.json"
 IMPORT_TIME = Path("mutants") / "import-time-functions.json"
@@ -62,16 +63,24 @@ class Module:
 
     @property
     def total(self) -> int:
-        return len(self.statuses)
+        """Mutants with a verdict (an interrupted run leaves some ``not checked``)."""
+        return sum(status != UNCHECKED for status in self.statuses.values())
 
     def undetected(self) -> list[tuple[str, str]]:
-        return sorted((n, s) for n, s in self.statuses.items() if s not in DETECTED)
+        return sorted(
+            (n, s) for n, s in self.statuses.items() if s not in DETECTED and s != UNCHECKED
+        )
+
+
+def _configured_patterns() -> list[str]:
+    """``[tool.mutmut] only_mutate`` of pyproject.toml."""
+    config = tomllib.loads(Path("pyproject.toml").read_text(encoding="utf-8"))
+    return list(config["tool"]["mutmut"].get("only_mutate", []))
 
 
 def _check_config(groups: list[str]) -> None:
     """Fail when a group names a file that ``[tool.mutmut] only_mutate`` leaves out."""
-    config = tomllib.loads(Path("pyproject.toml").read_text(encoding="utf-8"))
-    listed = config["tool"]["mutmut"].get("only_mutate", [])
+    listed = _configured_patterns()
     for group in groups:
         for pattern in GROUPS[group]:
             if pattern not in listed:
@@ -95,6 +104,9 @@ def _mutate_registered_functions() -> None:
     from libcst.metadata import PositionProvider
     from mutmut.mutation import file_mutation as fm
 
+    if getattr(fm, "_registrations_mutated", False):
+        return
+    fm._registrations_mutated = True  # type: ignore[attr-defined]
     skip = fm.MutationVisitor._skip_node_and_children
     arrange = fm.function_trampoline_arrangement
 
@@ -131,7 +143,7 @@ def _module_of(function: str) -> str:
     return function.rpartition(".")[0]
 
 
-def _test_import_time_code(patterns: list[str]) -> None:
+def _test_import_time_code() -> None:
     """Give mutants of code that runs at import time (tables built when a module loads) real
     verdicts.
 
@@ -154,7 +166,7 @@ def _test_import_time_code(patterns: list[str]) -> None:
     modules = [
         path.with_suffix("").as_posix().replace("/", ".").removesuffix(".__init__")
         for path in sorted(Path().glob("sir_format/**/*.py"))
-        if any(fnmatch.fnmatch(path.as_posix(), pattern) for pattern in patterns)
+        if any(fnmatch.fnmatch(path.as_posix(), pattern) for pattern in _configured_patterns())
     ]
     run_stats = PytestRunner.run_stats
     run_tests = PytestRunner.run_tests
@@ -186,7 +198,7 @@ def _test_import_time_code(patterns: list[str]) -> None:
         if mutant_name and mangled_name_from_mutant_name(mutant_name) in found:
             tree = str(Path("mutants").resolve()) + os.sep
             for name, module in list(sys.modules.items()):
-                places = [getattr(module, "__file__", None) or "", *getattr(module, "__path__", [])]
+                places = [getattr(module, "__file__", None), *getattr(module, "__path__", [])]
                 if any(str(place).startswith(tree) for place in places):
                     del sys.modules[name]
         return int(run_tests(self, mutant_name=mutant_name, tests=tests))
@@ -194,6 +206,31 @@ def _test_import_time_code(patterns: list[str]) -> None:
     PytestRunner.run_stats = stats  # type: ignore[method-assign]
     PytestRunner.run_tests = run_fresh  # type: ignore[method-assign]
     mutmut_main.collect_or_load_stats = collect_then_assign
+
+
+def _sample(patterns: list[str], size: int, max_children: int | None) -> list[str]:
+    """Generate the mutants of ``patterns`` and draw ``size`` unchecked ones (fixed seed)."""
+    import os
+    import random
+
+    from mutmut.__main__ import create_mutants
+    from mutmut.configuration import config
+    from mutmut.utils.file_utils import copy_also_copy_files, copy_src_dir
+
+    _mutate_registered_functions()
+    config().only_mutate = patterns
+    Path("mutants").mkdir(exist_ok=True)
+    copy_src_dir()
+    copy_also_copy_files()
+    create_mutants(max_children or os.cpu_count() or 1)
+    unchecked = sorted(
+        name
+        for pattern in patterns
+        for module in _collect((pattern,))
+        for name, status in module.statuses.items()
+        if status == UNCHECKED
+    )
+    return sorted(random.Random(size).sample(unchecked, min(size, len(unchecked))))
 
 
 def _run_mutmut(
@@ -204,7 +241,7 @@ def _run_mutmut(
     from mutmut.configuration import config
 
     _mutate_registered_functions()
-    _test_import_time_code(patterns)
+    _test_import_time_code()
     config().only_mutate = patterns
     args = ["run"] if max_children is None else ["run", "--max-children", str(max_children)]
     args += names or []
@@ -253,7 +290,9 @@ def _report(groups: list[str], *, diffs: bool) -> dict[str, object]:
         modules = _collect(GROUPS[group])
         detected = sum(m.detected for m in modules)
         total = sum(m.total for m in modules)
-        print(f"\n== {group}: {detected}/{total} killed ({_percent(detected, total)})")
+        unchecked = sum(len(m.statuses) - m.total for m in modules)
+        tail = f"; {unchecked} not checked (interrupted run)" if unchecked else ""
+        print(f"\n== {group}: {detected}/{total} killed ({_percent(detected, total)}){tail}")
         for module in modules:
             tally = Counter(module.statuses.values())
             rest = ", ".join(f"{n} {s}" for s, n in sorted(tally.items()) if s != "killed")
@@ -269,6 +308,7 @@ def _report(groups: list[str], *, diffs: bool) -> dict[str, object]:
         summary[group] = {
             "killed": detected,
             "total": total,
+            "not_checked": unchecked,
             "modules": {
                 m.path: {
                     "killed": m.detected,
@@ -291,6 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--survivors", action="store_true", help="re-run only the last run's undetected mutants"
     )
+    parser.add_argument(
+        "--sample", type=int, metavar="N", help="run N unchecked mutants drawn at random"
+    )
     parser.add_argument("--no-diff", action="store_true", help="list survivors without diffs")
     args = parser.parse_args(argv)
     groups = args.groups or list(GROUPS)
@@ -309,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
         ]
         if names:
             _run_mutmut(patterns, args.max_children, names)
+    elif args.sample:
+        _run_mutmut(patterns, args.max_children, _sample(patterns, args.sample, args.max_children))
     elif not args.report_only:
         _run_mutmut(patterns, args.max_children)
     summary = _report(groups, diffs=not args.no_diff)
