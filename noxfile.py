@@ -90,7 +90,8 @@ def mutate(session: nox.Session) -> None:
     the tests that reach the mutated function, then prints killed/total per group and module and
     every surviving mutant. ``mutants/`` is rebuilt unless ``--keep`` is given (``--keep`` reuses
     the stored verdicts, e.g. to finish an interrupted run); ``--survivors`` re-runs only the
-    last run's survivors, against the tests as they are now. Not part of the default sessions.
+    last run's survivors, against the tests as they are now; ``--sample N`` runs N mutants drawn
+    at random, for a quick estimate. Not part of the default sessions.
     """
     parser = argparse.ArgumentParser(prog="nox -s mutate --")
     parser.add_argument("groups", nargs="*", help="rules | codecs (default: both)")
@@ -98,6 +99,7 @@ def mutate(session: nox.Session) -> None:
     parser.add_argument("--max-children", type=int, help="mutants run in parallel (default: CPUs)")
     parser.add_argument("--no-diff", action="store_true", help="list survivors without diffs")
     parser.add_argument("--survivors", action="store_true", help="re-run the last survivors only")
+    parser.add_argument("--sample", type=int, metavar="N", help="a random sample of N mutants")
     args = parser.parse_args(session.posargs)
     _install(session)
     session.install("mutmut==3.8.1")
@@ -106,6 +108,8 @@ def mutate(session: nox.Session) -> None:
     options = ["--no-diff"] if args.no_diff else []
     if args.survivors:
         options.append("--survivors")
+    if args.sample:
+        options += ["--sample", str(args.sample)]
     if args.max_children is not None:
         options += ["--max-children", str(args.max_children)]
     session.run("python", "tools/mutate.py", *args.groups, *options)

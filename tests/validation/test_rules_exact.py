@@ -12,7 +12,15 @@ import pytest
 from rulekit import IVA_UNIT, episode, episode_findings, file_a, file_findings
 
 from sir_format.metadata import model_info
-from sir_format.models import Avliden2024, JaNej, MojligDonator, SIRData
+from sir_format.models import (
+    Avliden2024,
+    JaNej,
+    Komplikation,
+    Komplikationer,
+    MojligDonator,
+    SIRData,
+    SKKod,
+)
 from sir_format.validation.applicability import MATRIX, applicable_modules
 from sir_format.validation.rules import death_protocols
 
@@ -96,3 +104,21 @@ def test_a_field_without_question_number_is_named_in_the_error() -> None:
     undocumented = dataclasses.replace(info, doc="Possible donor, without its number.")
     with pytest.raises(RuntimeError, match=f"documentation of {info.wire_name}$"):
         death_protocols._question(undocumented)
+
+
+# -- actions: every complication row is checked ------------------------------------------------
+
+
+def test_r070_checks_the_drains_after_a_complication_without_one() -> None:
+    ep = episode()
+    ep.komplikationer = Komplikationer(
+        komplikation=[
+            Komplikation(
+                kod=SKKod.SK_062, datum=date(2024, 11, 4), thoraxdranage_inlagt=JaNej.NEJ
+            ),
+            Komplikation(kod=SKKod.SK_063, datum=date(2024, 11, 5), thoraxdranage_inlagt=JaNej.JA),
+        ]
+    )
+    [finding] = episode_findings("SIR-R070", ep)
+    assert finding.path == "Komplikationer/Komplikation[2]/ThoraxdränageInlagt"
+    assert finding.params == {"sk": "SK-063"}
