@@ -9,10 +9,11 @@ from typing import Any
 
 import msgspec
 import pytest
-from rulekit import IVA_UNIT, episode, episode_findings, file_a, file_findings
+from rulekit import FILE_B, IVA_UNIT, episode, episode_findings, file_a, file_findings
 
 from sir_format.metadata import model_info
 from sir_format.models import (
+    CAMICU,
     Avliden2024,
     JaNej,
     Komplikation,
@@ -122,3 +123,17 @@ def test_r070_checks_the_drains_after_a_complication_without_one() -> None:
     [finding] = episode_findings("SIR-R070", ep)
     assert finding.path == "Komplikationer/Komplikation[2]/ThoraxdränageInlagt"
     assert finding.params == {"sk": "SK-063"}
+
+
+# -- nursing: every assessment row is checked ----------------------------------------------------
+
+
+def test_r108_checks_the_rows_after_one_without_rass() -> None:
+    ep = episode(FILE_B)
+    assert ep.omvardnad is not None
+    first, second = ep.omvardnad.omvardnadsbedomning[:2]
+    first.rass = None
+    second.rass, second.camicu = -5, CAMICU.POSITIV
+    [finding] = episode_findings("SIR-R108", ep)
+    assert finding.path == "Omvårdnad/Omvårdnadsbedömning[2]/CAMICU"
+    assert finding.params == {"v": CAMICU.POSITIV.value, "r": -5}
