@@ -4,11 +4,23 @@ test pinned down."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from sir_format import detect_format
+from sir_format import (
+    Codec,
+    Limits,
+    detect_format,
+    from_xml,
+    open_stream,
+    save,
+    to_json,
+    to_xml,
+)
 from sir_format._input import sniff, text_to_bytes, unicode_encoding, wide_encoding
-from sir_format.errors import ParseError
+from sir_format.errors import ParseError, SirFormatError
+from sir_format.models import SIRData
 
 # -- format detection -------------------------------------------------------------------------
 
@@ -107,3 +119,75 @@ def test_detect_format_names_what_it_found() -> None:
 )
 def test_text_to_bytes_drops_only_the_declared_encoding(text: str, expected: bytes) -> None:
     assert text_to_bytes(text) == expected
+
+
+# -- the codec's verbs ------------------------------------------------------------------------
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+XML_A = (FIXTURES / "file_a_iva.xml").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def report() -> SIRData:
+    return from_xml(XML_A)
+
+
+@pytest.mark.parametrize("data", [bytearray(XML_A), memoryview(XML_A)])
+def test_byte_like_input_reads_like_bytes(data: bytearray | memoryview, report: SIRData) -> None:
+    assert Codec().from_xml(data) == report
+
+
+def test_other_input_types_are_named_in_the_error() -> None:
+    with pytest.raises(ParseError, match=r"^expected bytes or str, got int$"):
+        Codec().from_xml(42)  # type: ignore[arg-type]
+
+
+def test_dumps_writes_pretty_json_and_refuses_other_formats(report: SIRData) -> None:
+    codec = Codec()
+    assert codec.dumps(report, "json") == to_json(report, pretty=True)
+    assert codec.dumps(report, "xml") == to_xml(report)
+    with pytest.raises(SirFormatError, match=r"^unknown format 'yaml'; use 'xml' or 'json'$"):
+        codec.dumps(report, "yaml")  # type: ignore[arg-type]
+
+
+def test_save_takes_the_format_from_the_extension_in_any_case(
+    report: SIRData, tmp_path: Path
+) -> None:
+    save(report, tmp_path / "REPORT.XML")
+    assert (tmp_path / "REPORT.XML").read_bytes() == to_xml(report)
+    save(report, tmp_path / "report.Json")
+    assert (tmp_path / "report.Json").read_bytes() == to_json(report, pretty=True)
+    save(report, tmp_path / "report.txt", format="json")
+    assert (tmp_path / "report.txt").read_bytes() == to_json(report, pretty=True)
+
+
+def test_save_without_a_format_names_the_file(report: SIRData, tmp_path: Path) -> None:
+    with pytest.raises(SirFormatError) as caught:
+        save(report, tmp_path / "report.txt")
+    assert str(caught.value).startswith(
+        "cannot tell the format from 'report.txt': use .xml or .json, or pass format="
+    )
+    with pytest.raises(SirFormatError, match=r"^unknown format 'yaml'; use 'xml' or 'json'$"):
+        save(report, tmp_path / "report.xml", format="yaml")  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_codec_keeps_its_limits_and_defaults_to_the_standard_ones() -> None:
+    assert Codec().limits == Limits()
+    tight = Limits(max_bytes=10)
+    assert Codec(tight).limits is tight
+    with pytest.raises(ParseError):
+        Codec(tight).from_xml(XML_A)
+
+
+def test_a_stream_counts_the_episodes_it_hands_out(tmp_path: Path) -> None:
+    path = tmp_path / "a.xml"
+    path.write_bytes(XML_A)
+    stream = open_stream(path)
+    assert stream.count == 0
+    episodes = list(stream)
+    assert stream.count == len(episodes) == len(from_xml(XML_A).vardtillfalle)
+    # streaming ignores the size limit, not the episode limit
+    assert list(Codec(Limits(max_bytes=10)).iter_episodes(path)) == episodes
+    with pytest.raises(ParseError):
+        list(Codec(Limits(max_episodes=0)).iter_episodes(path))
