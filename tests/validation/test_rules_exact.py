@@ -3,24 +3,38 @@ edges that mutation testing (``nox -s mutate -- rules``) showed no test pinned d
 
 from __future__ import annotations
 
+import copy
 import dataclasses
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import msgspec
 import pytest
-from rulekit import FILE_B, IVA_UNIT, episode, episode_findings, file_a, file_findings
+from rulekit import (
+    FILE_B,
+    IVA_UNIT,
+    episode,
+    episode_findings,
+    file_a,
+    file_findings,
+    file_hits,
+)
 
 from sir_format.metadata import model_info
 from sir_format.models import (
     CAMICU,
     Avliden2024,
     JaNej,
+    JaNejEjTillampbart,
+    JaNejOkant,
     Komplikation,
     Komplikationer,
     MojligDonator,
+    Organdonation,
+    PolisBesked,
     SIRData,
     SKKod,
+    ViljaResultat,
 )
 from sir_format.validation.applicability import MATRIX, applicable_modules
 from sir_format.validation.rules import death_protocols
@@ -137,3 +151,60 @@ def test_r108_checks_the_rows_after_one_without_rass() -> None:
     [finding] = episode_findings("SIR-R108", ep)
     assert finding.path == "Omvårdnad/Omvårdnadsbedömning[2]/CAMICU"
     assert finding.params == {"v": CAMICU.POSITIV.value, "r": -5}
+
+
+# -- death protocols: the Swedish condition texts ---------------------------------------------
+
+DCD = Avliden2024(
+    dokumenterat_brytpunktsbeslut=JaNej.JA,
+    mojlig_donator=MojligDonator.MOJLIG_DCD,
+    donationskoordinator_kontaktad=JaNej.JA,
+    donationsviljan_utredd=JaNej.JA,
+    utredning_resultat=ViljaResultat.POSITIV_VILJA,
+    donation_annat_medicinskt_andamal=JaNejOkant.NEJ,
+    polis_kontaktad=JaNejEjTillampbart.JA,
+    polis_besked=PolisBesked.INGA_INVANDNINGAR,
+    organdonation_genomford=Organdonation.JA_DCD,
+    behandling_avbruten_for_dcd=JaNej.JA,
+    langst_accepterad_tid_till_cirkulationsstillestand=60,
+    faktisk_tid_till_cirkulationsstillestand=61,
+)
+
+
+def test_r093_says_the_age_at_death_in_swedish() -> None:
+    ep = episode()  # file A: the stay ends on 2024-11-06
+    ep.grunddata.fodelsedatum = date(2010, 1, 1)
+    ep.avliden2024 = msgspec.structs.replace(
+        DCD, utredning_resultat=ViljaResultat.FORMODAT_SAMTYCKE
+    )
+    [finding] = episode_findings("SIR-R093", ep)
+    assert finding.params["condition"].sv == "patienten var 14 år vid dödsfallet"
+    assert finding.params["condition"].en == "the patient was 14 years old at death"
+
+
+def test_r097_says_the_accepted_time_in_swedish() -> None:
+    ep = episode()
+    ep.avliden2024 = DCD
+    [finding] = episode_findings("SIR-R097", ep)
+    assert finding.params["condition"].sv == "fråga 6 är JaDCD men fråga 7.2 tillåter bara 60 min"
+
+
+# -- overlapping episodes: touching is allowed in either order ---------------------------------
+
+
+def test_r061_an_earlier_stay_listed_after_a_touching_one_is_no_overlap() -> None:
+    report = file_a()
+    first = report.vardtillfalle[0]
+    start, end = datetime(2024, 10, 1, 10, 0), datetime(2024, 10, 1, 12, 0)
+    later = copy.deepcopy(first)
+    later.lokalt_id = "VT-later"
+    later.grunddata.inskrivningstid = later.grunddata.ankomsttid = start
+    later.grunddata.utskrivningstid = end
+    earlier = copy.deepcopy(later)
+    earlier.lokalt_id = "VT-earlier"
+    earlier.grunddata.inskrivningstid = earlier.grunddata.ankomsttid = start - timedelta(hours=2)
+    earlier.grunddata.utskrivningstid = start
+    report.vardtillfalle = [later, earlier]
+    assert file_hits("SIR-R061", report) == []
+    earlier.grunddata.utskrivningstid = start + timedelta(minutes=1)
+    assert len(file_hits("SIR-R061", report)) == 1
