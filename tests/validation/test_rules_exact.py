@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -23,6 +24,8 @@ from rulekit import (
 from sir_format.metadata import model_info
 from sir_format.models import (
     CAMICU,
+    Atgard,
+    Atgarder,
     Avliden2024,
     JaNej,
     JaNejEjTillampbart,
@@ -37,6 +40,7 @@ from sir_format.models import (
     ViljaResultat,
 )
 from sir_format.validation.applicability import MATRIX, applicable_modules
+from sir_format.validation.reference import kva
 from sir_format.validation.rules import death_protocols
 
 # -- applicability: the death protocols follow the death date ---------------------------------
@@ -208,3 +212,20 @@ def test_r061_an_earlier_stay_listed_after_a_touching_one_is_no_overlap() -> Non
     assert file_hits("SIR-R061", report) == []
     earlier.grunddata.utskrivningstid = start + timedelta(minutes=1)
     assert len(file_hits("SIR-R061", report)) == 1
+
+
+# -- retired action codes: a code without a replacement ------------------------------------------
+
+
+@pytest.fixture
+def retired_code() -> Iterator[str]:
+    kva.register_kva_codes([kva.KVACode("QX999", retired=date(2020, 1, 1))])
+    yield "QX999"
+    kva.clear_registered_kva_codes()
+
+
+def test_r072_a_retired_code_without_replacement_names_none(retired_code: str) -> None:
+    ep = episode()
+    ep.atgarder = Atgarder(atgard=[Atgard(kod=retired_code, datum=date(2024, 11, 4))])
+    [finding] = episode_findings("SIR-R072", ep)
+    assert finding.params == {"c": retired_code, "d": date(2020, 1, 1), "replacement": ""}
