@@ -8,6 +8,7 @@ import dataclasses
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import msgspec
 import pytest
@@ -41,7 +42,7 @@ from sir_format.models import (
 )
 from sir_format.validation.applicability import MATRIX, applicable_modules
 from sir_format.validation.reference import kva
-from sir_format.validation.rules import death_protocols
+from sir_format.validation.rules import death_protocols, header
 
 # -- applicability: the death protocols follow the death date ---------------------------------
 
@@ -229,3 +230,17 @@ def test_r072_a_retired_code_without_replacement_names_none(retired_code: str) -
     ep.atgarder = Atgarder(atgard=[Atgard(kod=retired_code, datum=date(2024, 11, 4))])
     [finding] = episode_findings("SIR-R072", ep)
     assert finding.params == {"c": retired_code, "d": date(2020, 1, 1), "replacement": ""}
+
+
+# -- header rules --------------------------------------------------------------------------------
+
+
+def test_r001_reports_an_empty_hsa_id_as_empty() -> None:
+    [finding] = file_findings("SIR-R001", _with_header(hsa_id=""))
+    assert finding.params == {"v": ""}
+
+
+def test_r004_clock_is_swedish_local_time() -> None:
+    swedish = datetime.now(ZoneInfo("Europe/Stockholm")).replace(tzinfo=None)
+    assert header.now().tzinfo is None
+    assert abs(header.now() - swedish) < timedelta(minutes=1)
