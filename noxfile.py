@@ -1,4 +1,4 @@
-"""Developer sessions: ``nox -s tests | lint | typecheck | docs | generate | bench``.
+"""Developer sessions: ``nox -s tests | lint | typecheck | docs | generate | bench | mutate``.
 
 ``scripts/check`` runs lint, typecheck, tests and the docs build in one go; these sessions run
 one step each in their own virtual environment.
@@ -80,3 +80,36 @@ def bench(session: nox.Session) -> None:
     """Run the benchmarks; arguments after ``--`` go to ``bench/run.py``."""
     _install(session)
     session.run("python", "bench/run.py", *session.posargs)
+
+
+@nox.session
+def mutate(session: nox.Session) -> None:
+    """Mutation testing with mutmut: ``nox -s mutate [-- rules | codecs] [--keep] [--survivors]``.
+
+    Mutates the rule modules and the codecs (groups in ``tools/mutate.py``), runs for each mutant
+    the tests that reach the mutated function, then prints killed/total per group and module and
+    every surviving mutant. ``mutants/`` is rebuilt unless ``--keep`` is given (``--keep`` reuses
+    the stored verdicts, e.g. to finish an interrupted run); ``--survivors`` re-runs only the
+    last run's survivors, against the tests as they are now; ``--sample N`` runs N mutants drawn
+    at random, for a quick estimate. Not part of the default sessions.
+    """
+    parser = argparse.ArgumentParser(prog="nox -s mutate --")
+    parser.add_argument("groups", nargs="*", help="rules | codecs (default: both)")
+    parser.add_argument("--keep", action="store_true", help="reuse mutants/ and its verdicts")
+    parser.add_argument("--max-children", type=int, help="mutants run in parallel (default: CPUs)")
+    parser.add_argument("--no-diff", action="store_true", help="list survivors without diffs")
+    parser.add_argument("--survivors", action="store_true", help="re-run the last survivors only")
+    parser.add_argument("--sample", type=int, metavar="N", help="a random sample of N mutants")
+    args = parser.parse_args(session.posargs)
+    _install(session)
+    session.install("mutmut==3.8.1")
+    if not (args.keep or args.survivors):
+        shutil.rmtree(ROOT / "mutants", ignore_errors=True)
+    options = ["--no-diff"] if args.no_diff else []
+    if args.survivors:
+        options.append("--survivors")
+    if args.sample:
+        options += ["--sample", str(args.sample)]
+    if args.max_children is not None:
+        options += ["--max-children", str(args.max_children)]
+    session.run("python", "tools/mutate.py", *args.groups, *options)
