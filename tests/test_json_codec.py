@@ -28,6 +28,7 @@ import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 
 import sir_format
 import sir_format.validation._json_source as json_source
@@ -1696,7 +1697,7 @@ def mutated(draw: st.DrawFn) -> bytes:
     return _dumps(document)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_from_json_agrees_with_validate(data: bytes) -> None:
     outcome = agrees(data)
@@ -1705,7 +1706,7 @@ def test_from_json_agrees_with_validate(data: bytes) -> None:
         assert sir_format.from_xml(sir_format.to_xml(outcome)) == outcome
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.integers(0, 3300), st.binary(max_size=4))
 def test_damaged_input_only_ever_raises_parse_error(cut: int, noise: bytes) -> None:
     data = (FIXTURES / "file_a_iva.json").read_bytes()

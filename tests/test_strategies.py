@@ -26,6 +26,7 @@ import pytest
 from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
+from hypothesis_profiles import examples
 from stdnum import luhn
 from stdnum.se import orgnr, personnummer
 
@@ -72,8 +73,8 @@ from sir_format.validation.reference.icd10se import icd10se
 
 ROOT = Path(__file__).resolve().parents[1]
 XSD = ROOT / "sir_format" / "schemas" / "SIRDataVer52.xsd"
-SETTINGS = settings(max_examples=60, deadline=None)
-FEW = settings(max_examples=25, deadline=None)
+SETTINGS = settings(max_examples=examples(60), deadline=None)
+FEW = settings(max_examples=examples(25), deadline=None)
 # Searches are derandomized: the same examples on every run, so coverage tests cannot flake.
 NO_SHRINK = settings(
     database=None, max_examples=1000, phases=[Phase.generate], derandomize=True, deadline=None
@@ -811,7 +812,7 @@ def check_facets(field: FieldInfo, value: Any) -> None:
         assert re.fullmatch(facets.pattern.replace(r"\d", "[0-9]"), value.isoformat())
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.data())
 def test_values_respect_the_facets_of_every_field(data: st.DataObject) -> None:
     field = data.draw(st.sampled_from(ALL_FIELDS), label="field")

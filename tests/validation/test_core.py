@@ -17,6 +17,7 @@ import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from rulekit import FIXTURES
 
 from sir_format.errors import SirFormatError
@@ -390,7 +391,7 @@ def test_input_size_limit() -> None:
     assert codes(report.findings) == ["SIR-X003"]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=300))
 def test_random_bytes_never_raise(data: bytes) -> None:
     report = validate(data)
@@ -398,7 +399,7 @@ def test_random_bytes_never_raise(data: bytes) -> None:
     assert report.ok is False or report.findings == ()
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.integers(min_value=1, max_value=2400), st.binary(max_size=8))
 def test_corrupted_fixture_never_raises(cut: int, junk: bytes) -> None:
     data = FILE_A_XML.read_bytes()

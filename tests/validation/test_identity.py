@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from rulekit import number
 
 from sir_format.validation import identity as ident
@@ -92,7 +93,7 @@ def test_birth_date_and_sex() -> None:
     assert ident.is_male("AB123456") is None
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(
     st.dates(min_value=date(1890, 1, 1), max_value=date(2099, 12, 31)),
     st.integers(0, 999),
