@@ -44,6 +44,19 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 import sir_format
+from sir_format.domain import personnummer, reservnummer, samordningsnummer
+from sir_format.domain.registry import (
+    ADULT_AGE,
+    CHEST_DRAIN_COMPLICATIONS,
+    CONSENT_AGE,
+    DEATH_PROTOCOL_VARDTYPER,
+    IMA_REPORTING_OPENED,
+    INVASIVE_VENTILATION,
+    MATRIX,
+    NO_COMPLICATION,
+    THORACIC_DRAIN,
+    TIVA_ONLY_COMPLICATIONS,
+)
 from sir_format.metadata import model_info
 from sir_format.models import (
     CAMICU,
@@ -146,7 +159,7 @@ _UNITS: dict[str, tuple[str, str]] = {
 # Avliden2024), IMA from the opening of IMA reporting (SIR-R121).
 _WINDOWS: dict[str, tuple[datetime, datetime]] = {
     "icu": (datetime(2025, 1, 1), datetime(2026, 6, 30)),
-    "ima": (datetime(2025, 4, 1), datetime(2026, 6, 30)),
+    "ima": (datetime.combine(IMA_REPORTING_OPENED, datetime.min.time()), datetime(2026, 6, 30)),
 }
 _SOFA_TIME = 9  # the unit's SOFA time, 09:00 (SIR-R080 default)
 _MAX_STAY = timedelta(days=60)  # well below the 180-day warning (SIR-R024)
@@ -197,9 +210,17 @@ _DEATH_RATE = {
     Vardtyp.OVRIG: 0.04,
     Vardtyp.IMA: 0.03,
 }
-_DEATH_PROTOCOL_TYPES = frozenset({Vardtyp.IVA, Vardtyp.TIVA, Vardtyp.BIVA})
-_SAPS3_TYPES = frozenset({Vardtyp.IVA, Vardtyp.BIVA})
-_SOFA_TYPES = frozenset({Vardtyp.IVA, Vardtyp.TIVA})
+_EPISODE = model_info(Vardtillfalle).by_py
+
+
+def _vardtyper(py_name: str) -> frozenset[Vardtyp]:
+    """The vårdtyper the §5.2 matrix allows the module for."""
+    return frozenset(Vardtyp(v) for v in MATRIX[_EPISODE[py_name].wire_name].allowed_vardtyper)
+
+
+_DEATH_PROTOCOL_TYPES = frozenset(Vardtyp(v) for v in DEATH_PROTOCOL_VARDTYPER)
+_SAPS3_TYPES = _vardtyper("saps3")
+_SOFA_TYPES = _vardtyper("daglig_sofa")
 
 _ARRIVALS = (
     Ankomstvag.AKUTMOTTAGNING,
@@ -253,8 +274,8 @@ _NO_DONATION = tuple(
     e for e in EjOrgandonationOrsak if e is not EjOrgandonationOrsak.DCDGENOMFORDES_INTE
 )
 _SK_GENERAL = (SKKod.SK_010, SKKod.SK_020, SKKod.SK_030, SKKod.SK_040, SKKod.SK_050)
-_SK_THORAX = (SKKod.SK_061, SKKod.SK_062, SKKod.SK_063, SKKod.SK_064)
-_SK_TIVA = (SKKod.SK_411, SKKod.SK_421, SKKod.SK_431, SKKod.SK_432, SKKod.SK_433)
+_SK_THORAX = tuple(code for code in SKKod if code in CHEST_DRAIN_COMPLICATIONS)
+_SK_TIVA = tuple(code for code in SKKod if code in TIVA_ONLY_COMPLICATIONS)
 _RASS_VALUES = (-5, -4, -3, -2, -1, 0, 1, 2, 3)
 _RASS_WEIGHTS = (3, 4, 6, 10, 14, 50, 8, 4, 1)
 
@@ -280,14 +301,6 @@ class _Stay:
     died: bool
     operated: bool
     ventilated: bool
-
-
-def _luhn_digit(digits: str) -> str:
-    total = 0
-    for position, char in enumerate(digits):
-        value = int(char) * (2 if position % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return str((10 - total % 10) % 10)
 
 
 def _age(born: date, at: date) -> int:
@@ -336,25 +349,24 @@ class _Generator:
         if child:
             age = rng.choice((0, 0, 0, 1, 1, 2, 3, 5, 7, 9, 11, 13, 14, 15))
         else:
-            age = int(min(99, max(16, rng.gauss(64, 16))))
+            age = int(min(99, max(ADULT_AGE, rng.gauss(64, 16))))
         born = first_start.date() - timedelta(days=age * 365 + rng.randint(1, 364))
         roll = rng.random()
         if roll < 0.01:
             return self._reserve_person(born)
-        kind = Personnummertyp.SAMORDNINGSNUMMER if roll < 0.04 else Personnummertyp.PERSONNUMMER
-        day = born.day + (60 if kind is Personnummertyp.SAMORDNINGSNUMMER else 0)
+        coordination = roll < 0.04
+        kind = Personnummertyp.SAMORDNINGSNUMMER if coordination else Personnummertyp.PERSONNUMMER
+        module = samordningsnummer if coordination else personnummer
         sex = Kon.MAN if rng.random() < 0.6 else Kon.KVINNA
         while True:
-            serial = rng.randrange(0, 100) * 10 + rng.randrange(1 if sex is Kon.MAN else 0, 10, 2)
-            body = f"{born.year:04d}{born.month:02d}{day:02d}{serial:03d}"
-            number = body + _luhn_digit(body[2:])
+            number = module.generate(rng, birth_date=born, sex=sex)
             if number not in self.numbers:
                 self.numbers.add(number)
                 return _Person(kind, number, born, sex, None)
 
     def _reserve_person(self, born: date) -> _Person:
         while True:
-            number = f"RES{self.rng.randrange(10**8):08d}X"
+            number = reservnummer.generate(self.rng)
             if number not in self.numbers:
                 self.numbers.add(number)
                 sex = self.pick((Kon.MAN, Kon.KVINNA, Kon.VARDE_OKANT))
@@ -397,9 +409,9 @@ class _Generator:
     def vardtyp(self, age: int) -> Vardtyp:
         if self.kind == "ima":
             return Vardtyp.IMA
-        if age < 16:
+        if age < ADULT_AGE:
             return self.pick(_CHILD_TYPES, _CHILD_WEIGHTS)
-        if age < 18 and self.chance(0.5):
+        if age < CONSENT_AGE and self.chance(0.5):
             return Vardtyp.BIVA
         return self.pick(_ICU_TYPES, _ICU_WEIGHTS)
 
@@ -419,13 +431,15 @@ class _Generator:
         )
         actions = self.actions(stay)
         icu = vardtyp is not Vardtyp.IMA
-        adult = age >= 16
+        adult = age >= ADULT_AGE
         complications = (
             self.complications(stay, actions)
             if vardtyp in _DEATH_PROTOCOL_TYPES and self.chance(0.95)
             else None
         )
-        has_dg021 = actions is not None and any(a.kod == "DG021" for a in actions.atgard)
+        has_dg021 = actions is not None and any(
+            a.kod == INVASIVE_VENTILATION for a in actions.atgard
+        )
         return Vardtillfalle(
             grunddata=self.grunddata(person, stay),
             diagnoser=self.diagnoses(stay),
@@ -530,7 +544,7 @@ class _Generator:
     def diagnoses(self, stay: _Stay) -> Diagnoser:
         if stay.vardtyp is Vardtyp.IMA:
             main = self.pick(_MAIN_IMA)
-        elif stay.age < 16:
+        elif stay.age < ADULT_AGE:
             main = self.pick(_MAIN_CHILD)
         elif stay.vardtyp is Vardtyp.TIVA:
             main = self.pick(_MAIN_THORAX)
@@ -551,7 +565,9 @@ class _Generator:
             return None
         items: list[Atgard] = []
         if stay.ventilated:
-            items.append(self.action("DG021", self.moment(stay, latest=stay.start + 6 * HOUR)))
+            items.append(
+                self.action(INVASIVE_VENTILATION, self.moment(stay, latest=stay.start + 6 * HOUR))
+            )
         if rng.random() < (0.2 if stay.vardtyp is not Vardtyp.IMA else 0.12):
             items.append(self.action("DG023", self.moment(stay), timed=rng.random() < 0.7))
         if stay.vardtyp is not Vardtyp.IMA:
@@ -563,7 +579,7 @@ class _Generator:
     def complications(self, stay: _Stay, actions: Atgarder | None) -> Komplikationer:
         rng = self.rng
         if rng.random() < 0.88:
-            return Komplikationer(komplikation=[Komplikation(kod=SKKod.SK_000)])
+            return Komplikationer(komplikation=[Komplikation(kod=NO_COMPLICATION)])
         pool = list(_SK_GENERAL + _SK_THORAX)
         if stay.vardtyp is Vardtyp.TIVA:
             pool.extend(_SK_TIVA)
@@ -577,8 +593,8 @@ class _Generator:
                     drain = NEJ
                 elif drain is JA and actions is not None:
                     day = when.date()
-                    if not any(a.kod == "GAA10" and a.datum >= day for a in actions.atgard):
-                        actions.atgard.append(self.action("GAA10", when))  # SIR-R070
+                    if not any(a.kod == THORACIC_DRAIN and a.datum >= day for a in actions.atgard):
+                        actions.atgard.append(self.action(THORACIC_DRAIN, when))  # SIR-R070
             rows.append(
                 Komplikation(
                     kod=code,
@@ -804,7 +820,7 @@ class _Generator:
                 delirium = None
             if rass is None and delirium is None and pain >= 0.7:
                 rass = 0  # at least one value per assessment (SIR-R107)
-            child = stay.age < 16
+            child = stay.age < ADULT_AGE
             rows.append(
                 Omvardnadsbedomning(
                     tidpunkt=when,
@@ -821,7 +837,7 @@ class _Generator:
 
     def weight(self, stay: _Stay) -> ViktOchLangd:
         rng = self.rng
-        if stay.age < 16:
+        if stay.age < ADULT_AGE:
             base = 3.4 + stay.age * 3.2 + rng.uniform(-1.0, 1.5)
             height: int = min(190, 50 + stay.age * 7 + rng.randint(-3, 3))
             grams = True
@@ -860,7 +876,7 @@ class _Generator:
             )
         contacted = self.yes(0.85)
         investigated = self.yes(0.8)
-        adult_at_death = _age(stay.born, stay.end.date()) >= 18  # SIR-R093
+        adult_at_death = _age(stay.born, stay.end.date()) >= CONSENT_AGE  # SIR-R093
         results = _RESULTS_ADULT if adult_at_death else _RESULTS_CHILD
         result = self.pick(results) if investigated is JA else None
         police = self.pick(_members(JaNejEjTillampbart), (20, 10, 70))

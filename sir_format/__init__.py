@@ -31,28 +31,29 @@ from sir_format.codec import (
 )
 from sir_format.errors import (
     InputTooLargeError,
+    InvalidUnitDeclarationError,
     ParseError,
     SchemaVersionError,
     SerializeError,
     SirFormatError,
     UnitDeclarationError,
+    ValidationError,
 )
 from sir_format.models import *  # noqa: F403 - the model classes and enumerations
 
 if TYPE_CHECKING:
-    from sir_format.unit import InvalidUnitDeclarationError, UnitDeclaration
     from sir_format.validation import (
         Finding,
         Layer,
         Severity,
         SkippedRules,
-        ValidationError,
         ValidationReport,
         is_valid,
         iter_findings,
         validate,
     )
     from sir_format.validation.catalog import rules
+    from sir_format.validation.unit import UnitDeclaration
 
     __version__: str
 
@@ -63,14 +64,12 @@ _LAZY: dict[str, str] = {
     "Layer": "sir_format.validation",
     "Severity": "sir_format.validation",
     "SkippedRules": "sir_format.validation",
-    "ValidationError": "sir_format.validation",
     "ValidationReport": "sir_format.validation",
     "is_valid": "sir_format.validation",
     "iter_findings": "sir_format.validation",
     "validate": "sir_format.validation",
     "rules": "sir_format.validation.catalog",
-    "InvalidUnitDeclarationError": "sir_format.unit",
-    "UnitDeclaration": "sir_format.unit",
+    "UnitDeclaration": "sir_format.validation.unit",
 }
 
 

@@ -41,8 +41,9 @@ import msgspec
 
 from sir_format._gc import gc_paused
 from sir_format._input import XSD_SPACE
+from sir_format._numbers import TOO_MANY_DIGITS, plain_decimal
 from sir_format._paths import Location, logical_path
-from sir_format.errors import SerializeError
+from sir_format.errors import Rejected, SerializeError
 from sir_format.metadata import FieldInfo, Kind, ModelInfo, all_models
 from sir_format.models import SIRData
 
@@ -59,10 +60,6 @@ _NATIVE_PATTERNS = {
 }
 _MARKS = bytes(b for b in range(256) if b not in b':T."')  # all bytes but the counted ones
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-class Rejected(Exception):
-    """The fast path declines the input; the careful path will say why."""
 
 
 # --------------------------------------------------------------------------- fields and plans
@@ -493,8 +490,11 @@ def _has_exponent(report: Any) -> bool:
                     values: Any = chain.from_iterable(column) if f.is_list else column
                     if f.unknown is not None:
                         values = [v for v in values if v.__class__ is Decimal]
-                    if "E" in "".join(map(str, values)):
-                        return True
+                    try:
+                        if "E" in "".join(map(str, values)):
+                            return True
+                    except ValueError:  # an integer too long for text: encoding refuses it
+                        return False
     return False
 
 
@@ -513,19 +513,44 @@ def _plain_decimals(report: Any) -> Any:
     return plain
 
 
-def _not_finite(report: Any) -> SerializeError:
-    for loc, value in _locate(report, attrgetter("decimal")):
+def _unwritable_number(report: Any) -> SerializeError:
+    """The first number msgspec refused: a decimal that is not finite, or an integer with
+    more digits than Python turns into text (``sys.get_int_max_str_digits()``)."""
+    numeric = (Kind.INTEGER, Kind.DECIMAL, Kind.NUMBER_OR_UNKNOWN)
+    for loc, value in _locate(report, lambda g: g.kind in numeric):
         if value.__class__ is Decimal and not value.is_finite():
-            return SerializeError(
-                "a decimal must be finite (not NaN or Infinity)", path=logical_path(loc)
-            )
-    return SerializeError("a decimal must be finite (not NaN or Infinity)")  # pragma: no cover
+            return SerializeError(_NOT_FINITE, path=logical_path(loc))
+        if value.__class__ is int and not _has_text(value):
+            return SerializeError(_TOO_LONG, path=logical_path(loc))
+        if value.__class__ is Decimal and not _has_plain_text(value):
+            return SerializeError(TOO_MANY_DIGITS, path=logical_path(loc))
+    return SerializeError(_NOT_FINITE)  # pragma: no cover - the walk finds it
+
+
+_NOT_FINITE = "a decimal must be finite (not NaN or Infinity)"
+_TOO_LONG = "an integer with too many digits to write"
+
+
+def _has_plain_text(value: Decimal) -> bool:
+    try:
+        plain_decimal(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _has_text(value: int) -> bool:
+    try:
+        int.__repr__(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _plain(value: Any) -> Any:
     """A decimal that ``str`` would write with an exponent, as its plain-notation text."""
     if value.__class__ is Decimal and "E" in str(value):
-        return msgspec.Raw(format(value, "f").encode())
+        return msgspec.Raw(plain_decimal(value).encode())
     return value
 
 
@@ -598,14 +623,14 @@ class JsonCodec:
         _plans()
         with gc_paused():
             _check_types(report)
-            if _has_exponent(report):
-                report = _plain_decimals(report)  # the mapping's plain notation: 1E+2 -> 100
             try:
+                if _has_exponent(report):
+                    report = _plain_decimals(report)  # the mapping's plain notation: 1E+2 -> 100
                 out = _ENCODER.encode(report)
             except UnicodeEncodeError:
                 raise _unencodable(report) from None
-            except ValueError:  # msgspec refuses NaN and Infinity
-                raise _not_finite(report) from None
+            except ValueError:  # msgspec refuses NaN, Infinity and integers too long for text
+                raise _unwritable_number(report) from None
         return msgspec.json.format(out, indent=2) if pretty else out
 
 

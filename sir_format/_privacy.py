@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from sir_format.domain.embedded import embedded_identity_numbers
+
 __all__ = ["identity_types", "mask_embedded_identities", "mask_identity"]
 
 _MASK = "****"
@@ -24,8 +26,6 @@ def mask_embedded_identities(text: str) -> str:
     A number is a run of 10 or 12 digits (a ``-`` or ``+`` allowed before the last four) that
     is a valid personnummer or samordningsnummer; its last four digits are hidden.
     """
-    from sir_format.validation.identity import embedded_identity_numbers
-
     found = embedded_identity_numbers(text)
     if not found:
         return text

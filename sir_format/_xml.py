@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -30,7 +30,10 @@ from typing import Any, TypeVar, cast
 from lxml import etree
 
 from sir_format._gc import gc_paused
+from sir_format._numbers import plain_decimal
 from sir_format._paths import Location, Step, logical_path
+from sir_format.errors import Located as _Located
+from sir_format.errors import MissingValue as _MissingValue
 from sir_format.errors import (
     ParseError,
     SerializeError,
@@ -264,158 +267,188 @@ def bind(element: etree._Element, cls: type[T]) -> T:
 
 
 # --------------------------------------------------------------------------- writing
+#
+# Each field gets a formatter (a leaf: value -> escaped text) or the writer of its class (a
+# complex element). A value of the wrong type, a missing required value and a value that XML
+# cannot hold raise TypeError or ValueError inside the walk; the walk adds the path and
+# write_xml turns it into SerializeError. The accepted types and the messages are those of
+# the JSON writer (sir_format._json), so both writers refuse the same report the same way.
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _Formatter = Callable[[Any], str]
 
 
+def _wrong_type(expected: Iterable[type], value: Any) -> TypeError:
+    names = " or ".join(sorted(t.__name__ for t in expected))
+    return TypeError(f"expected {names}, got {type(value).__name__}")
+
+
 def _format_text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"expected str, got {type(value).__name__}")
+    if type(value) is not str:
+        raise _wrong_type((str,), value)
     found = _INVALID_XML_CHARS.search(value)
     if found:
-        if "\ud800" <= found.group() <= "\udfff":
+        char = found.group()
+        if "\ud800" <= char <= "\udfff":
             raise ValueError("text holds a lone surrogate, which UTF-8 cannot encode")
-        raise ValueError("contains a character that XML 1.0 cannot represent")
+        raise ValueError(f"text holds U+{ord(char):04X}, a character XML 1.0 cannot represent")
     return value.translate(_ESCAPES)
 
 
 def _format_int(value: Any) -> str:
     if type(value) is not int:
-        raise TypeError(f"expected int, got {type(value).__name__}")
-    return int.__repr__(value)
+        raise _wrong_type((int,), value)
+    try:
+        return int.__repr__(value)
+    except ValueError:  # above sys.get_int_max_str_digits()
+        raise ValueError("an integer with too many digits to write") from None
 
 
 def _format_decimal(value: Any) -> str:
-    if not isinstance(value, Decimal):
-        raise TypeError(f"expected Decimal, got {type(value).__name__}")
+    if type(value) is int:  # an integer is a decimal's value too (as in JSON)
+        return _format_int(value)
+    if type(value) is not Decimal:
+        raise _wrong_type((Decimal, int), value)
     if not value.is_finite():
-        raise ValueError(f"{value} is not a finite decimal")
-    return format(value, "f")
+        raise ValueError("a decimal must be finite (not NaN or Infinity)")
+    return plain_decimal(value)
 
 
 def _format_date(value: Any) -> str:
     if type(value) is not date:
-        raise TypeError(f"expected datetime.date, got {type(value).__name__}")
+        raise _wrong_type((date,), value)
     return value.isoformat()
 
 
 def _format_datetime(value: Any) -> str:
     if type(value) is not datetime:
-        raise TypeError(f"expected datetime.datetime, got {type(value).__name__}")
+        raise _wrong_type((datetime,), value)
     if value.tzinfo is not None:
-        raise ValueError("local times are naive (Swedish wall-clock time): remove tzinfo")
+        raise ValueError("a local time has no time zone (naive datetime)")
     if value.microsecond:
-        raise ValueError("local times have whole seconds: remove microseconds")
+        raise ValueError("a local time has whole seconds (no fraction)")
     return value.isoformat()
 
 
-def _enum_formatter(enum_type: type[enum.Enum]) -> _Formatter:
-    tokens = {member: str(member.value).translate(_ESCAPES) for member in enum_type}
+def _tokens(enum_type: type[enum.Enum]) -> dict[Any, str]:
+    return {member: str(member.value).translate(_ESCAPES) for member in enum_type}
+
+
+def _enum_formatter(f: FieldInfo) -> _Formatter:
+    tokens = _tokens(f.python_type)
 
     def format_enum(value: Any) -> str:
-        try:
-            return tokens[value]
-        except (KeyError, TypeError):
-            raise TypeError(f"expected {enum_type.__name__}, got {type(value).__name__}") from None
+        if type(value) is not f.python_type:
+            raise _wrong_type((f.python_type,), value)
+        return tokens[value]
 
     return format_enum
 
 
-def _leaf_formatter(f: FieldInfo) -> _Formatter:
-    if f.kind is Kind.ENUM:
-        return _enum_formatter(f.python_type)
-    if f.kind is Kind.INTEGER:
-        return _format_int
-    if f.kind is Kind.DECIMAL:
-        return _format_decimal
-    if f.kind is Kind.DATE:
-        return _format_date
-    if f.kind is Kind.DATETIME:
-        return _format_datetime
-    if f.kind is Kind.NUMBER_OR_UNKNOWN:
-        assert f.unknown is not None
-        unknown = _enum_formatter(f.unknown)
-        number = _format_int if f.python_type is int else _format_decimal
+def _number_or_unknown_formatter(f: FieldInfo) -> _Formatter:
+    unknown = f.unknown
+    assert unknown is not None
+    tokens = _tokens(unknown)
+    number = _format_int if f.python_type is int else _format_decimal
+    numbers = {int} if f.python_type is int else {Decimal, int}
 
-        def number_or_unknown(value: Any) -> str:
-            return unknown(value) if isinstance(value, enum.Enum) else number(value)
+    def number_or_unknown(value: Any) -> str:
+        if type(value) is unknown:
+            return tokens[value]
+        if type(value) in numbers:
+            return number(value)
+        raise _wrong_type({*numbers, unknown}, value)
 
-        return number_or_unknown
-    return _format_text
+    return number_or_unknown
 
 
+_LEAF_FORMATTERS: dict[Kind, Callable[[FieldInfo], _Formatter]] = {
+    Kind.ENUM: _enum_formatter,
+    Kind.INTEGER: lambda f: _format_int,
+    Kind.DECIMAL: lambda f: _format_decimal,
+    Kind.DATE: lambda f: _format_date,
+    Kind.DATETIME: lambda f: _format_datetime,
+    Kind.NUMBER_OR_UNKNOWN: _number_or_unknown_formatter,
+    Kind.STRING: lambda f: _format_text,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """How to write one field of a class: a leaf's formatter, or a complex element's class."""
+
+    py_name: str
+    wire: str
+    is_list: bool
+    required: bool
+    how: _Formatter | None  # None for a complex element
+    cls: type
+
+    @classmethod
+    def of(cls, f: FieldInfo) -> _Slot:
+        how = None if f.kind is Kind.COMPLEX else _LEAF_FORMATTERS[f.kind](f)
+        return cls(f.py_name, f.wire_name, f.is_list, f.required, how, f.python_type)
+
+    def items(self, value: Any) -> Iterable[tuple[int | None, Any]]:
+        """The items of a list field, or of an absent value; checks shape and presence."""
+        if value is None:
+            if self.required:
+                raise _MissingValue(self.wire)
+            return ()
+        if type(value) is not list:
+            problem = TypeError(f"expected a list, got {type(value).__name__}")
+            raise _Located(self.wire, None, problem)
+        if not value and self.required:
+            raise _Located(self.wire, None, ValueError("a required list is empty"))
+        return enumerate(value)
+
+    def write_complex(self, value: Any, out: list[str], indent: str) -> None:
+        nested: list[str] = []
+        _writer(self.cls)(value, nested, indent)
+        if nested:
+            out.append(f"{indent}<{self.wire}>\n")
+            out.extend(nested)
+            out.append(f"{indent}</{self.wire}>\n")
+        else:
+            out.append(f"{indent}<{self.wire}/>\n")
+
+
+_MISSING = "a required value is missing (None)"
 _Writer = Callable[[Any, list[str], str], None]
+
+
+def _relocated(problem: Exception, step: Step) -> _Located:
+    """``problem`` raised while writing the item at ``step``, with its path so far."""
+    if isinstance(problem, _Located):
+        return problem.prepend(step)
+    if isinstance(problem, _MissingValue):
+        return _Located(problem.wire, None, ValueError(_MISSING)).prepend(step)
+    return _Located(step[0], step[1], problem)
 
 
 @cache
 def _writer(cls: type) -> _Writer:
-    info = model_info(cls)
-    specs: list[tuple[str, str, bool, bool, bool, Any]] = []
-    for f in info.fields:
-        if f.kind is Kind.COMPLEX:
-            specs.append((f.py_name, f.wire_name, f.is_list, f.required, True, f.python_type))
-        else:
-            specs.append(
-                (f.py_name, f.wire_name, f.is_list, f.required, False, _leaf_formatter(f))
-            )
+    slots = tuple(_Slot.of(f) for f in model_info(cls).fields)
     child_indent = "  "
 
     def write(obj: Any, out: list[str], indent: str) -> None:
-        if type(obj) is not cls and not isinstance(obj, cls):
-            raise TypeError(f"expected {cls.__name__}, got {type(obj).__name__}")
+        if not isinstance(obj, cls):
+            raise _wrong_type((cls,), obj)
         inner = indent + child_indent
-        for py_name, wire, is_list, required, is_complex, how in specs:
-            value = getattr(obj, py_name)
-            if value is None or (is_list and not value):
-                if required:
-                    raise _MissingValue(wire)
-                continue
-            items = value if is_list else (value,)
-            if is_list and not isinstance(value, list):
-                raise _Located(wire, None, TypeError("expected a list"))
-            for position, item in enumerate(items):
-                index = position if is_list else None
+        for slot in slots:
+            value = getattr(obj, slot.py_name)
+            items = slot.items(value) if slot.is_list or value is None else ((None, value),)
+            for index, item in items:
                 try:
-                    if is_complex:
-                        if item is None:
-                            raise TypeError("expected an object, got None")
-                        nested: list[str] = []
-                        _writer(how)(item, nested, inner)
-                        if nested:
-                            out.append(f"{inner}<{wire}>\n")
-                            out.extend(nested)
-                            out.append(f"{inner}</{wire}>\n")
-                        else:
-                            out.append(f"{inner}<{wire}/>\n")
+                    if slot.how is None:
+                        slot.write_complex(item, out, inner)
                     else:
-                        out.append(f"{inner}<{wire}>{how(item)}</{wire}>\n")
-                except _Located as located:
-                    raise located.prepend((wire, index)) from None
-                except _MissingValue as missing:
-                    raise _Located(
-                        missing.wire, None, ValueError("required value is missing")
-                    ).prepend((wire, index)) from None
-                except (TypeError, ValueError, AttributeError) as exc:
-                    raise _Located(wire, index, exc) from None
+                        out.append(f"{inner}<{slot.wire}>{slot.how(item)}</{slot.wire}>\n")
+                except (_Located, _MissingValue, TypeError, ValueError) as problem:
+                    raise _relocated(problem, (slot.wire, index)) from None
 
     return write
-
-
-class _MissingValue(Exception):
-    def __init__(self, wire: str) -> None:
-        self.wire = wire
-
-
-class _Located(Exception):
-    def __init__(self, wire: str, index: int | None, cause: Exception) -> None:
-        self.location: Location = ((wire, index),)
-        self.cause = cause
-
-    def prepend(self, step: Step) -> _Located:
-        self.location = (step, *self.location)
-        return self
 
 
 def write_xml(report: SIRData) -> bytes:
@@ -427,10 +460,8 @@ def write_xml(report: SIRData) -> bytes:
         with gc_paused():
             _writer(SIRData)(report, out, "")
     except _Located as located:
-        raise SerializeError(
-            f"cannot write value: {located.cause}", path=logical_path(located.location)
-        ) from None
+        raise SerializeError(str(located.cause), path=logical_path(located.location)) from None
     except _MissingValue as missing:
-        raise SerializeError("required value is missing", path=missing.wire) from None
+        raise SerializeError(_MISSING, path=missing.wire) from None
     out.append(f"</{ROOT_ELEMENT}>\n")
     return "".join(out).encode("utf-8")

@@ -17,7 +17,8 @@ from datetime import date, datetime
 from enum import Enum
 from typing import TypeVar
 
-from sir_format.errors import SirFormatError
+from sir_format.domain import personnummer, samordningsnummer
+from sir_format.errors import IdentifierError, InvalidDateError, SirFormatError
 from sir_format.models import (
     Ankomstvag,
     Atgard,
@@ -82,18 +83,26 @@ def header(
     )
 
 
+_ENCODING = {
+    Personnummertyp.PERSONNUMMER: personnummer,
+    Personnummertyp.SAMORDNINGSNUMMER: samordningsnummer,
+}
+
+
 def _identity_facts(number: str, kind: Personnummertyp) -> tuple[date, Kon]:
-    if kind is Personnummertyp.RESERVNUMMER or len(number) != 12 or not number.isdigit():
+    module = _ENCODING.get(kind)
+    if module is None:
         raise SirFormatError(
             "fodelsedatum and kon cannot be derived from this identity number: pass them"
         )
-    day = int(number[6:8]) - (60 if kind is Personnummertyp.SAMORDNINGSNUMMER else 0)
     try:
-        born = date(int(number[:4]), int(number[4:6]), day)
-    except ValueError:
+        return module.birth_date(number), module.sex(number)
+    except InvalidDateError:
         raise SirFormatError("the identity number does not start with a real date") from None
-    sex = Kon.MAN if int(number[10]) % 2 else Kon.KVINNA
-    return born, sex
+    except IdentifierError:
+        raise SirFormatError(
+            "fodelsedatum and kon cannot be derived from this identity number: pass them"
+        ) from None
 
 
 def grunddata(

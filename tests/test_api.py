@@ -96,14 +96,14 @@ def test_lazily_exported_names_are_the_objects_of_their_home_modules() -> None:
     import subprocess
     import sys
 
-    import sir_format.unit
     import sir_format.validation
     import sir_format.validation.catalog
+    import sir_format.validation.unit
 
     assert sir_format.validate is sir_format.validation.validate
     assert sir_format.Finding is sir_format.validation.Finding
     assert sir_format.rules is sir_format.validation.catalog.rules
-    assert sir_format.UnitDeclaration is sir_format.unit.UnitDeclaration
+    assert sir_format.UnitDeclaration is sir_format.validation.unit.UnitDeclaration
     assert isinstance(sir_format.__version__, str)
     assert set(sir_format.__all__) <= set(dir(sir_format))
     code = "from sir_format import *; print(validate.__module__, __version__ != '')"
@@ -122,3 +122,37 @@ def test_testing_module_without_hypothesis_says_what_to_install() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "pip install 'sir-format[testing]'" in out.stdout
+
+
+def test_moved_names_keep_their_old_import_paths() -> None:
+    import sir_format.cli
+    import sir_format.errors
+    import sir_format.unit
+    import sir_format.validation.unit
+    import sir_format.validation.validator
+
+    for name in sir_format.unit.__all__:
+        assert getattr(sir_format.unit, name) is getattr(sir_format.validation.unit, name)
+    errors = sir_format.errors
+    assert sir_format.unit.InvalidUnitDeclarationError is errors.InvalidUnitDeclarationError
+    assert sir_format.validation.validator.ValidationError is errors.ValidationError
+    assert sir_format.cli.UsageError is errors.UsageError
+    assert sir_format.ValidationError is errors.ValidationError
+
+
+def test_the_old_unit_module_does_not_load_the_validator() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sir_format.unit as u; print('sir_format.validation' in sys.modules);"
+        " print(u.DEFAULT_SOFA_TID, 'sir_format.validation.validator' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "09:00:00", "True"]
+    import pytest
+
+    import sir_format.unit
+
+    with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
+        _ = sir_format.unit.nothing

@@ -16,7 +16,7 @@ import pytest
 from lxml import etree
 
 import sir_format
-from sir_format import cli
+from sir_format import _cli, cli
 from sir_format.jsonschema import SCHEMA_RESOURCE, json_schema
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -324,7 +324,7 @@ def test_registered_subcommand_runs(
         print(args.word.upper())
         return 0
 
-    monkeypatch.setattr(cli, "SUBCOMMANDS", list(cli.SUBCOMMANDS))
+    monkeypatch.setattr(_cli, "SUBCOMMANDS", list(cli.SUBCOMMANDS))
     cli.register(cli.Subcommand("shout", "say it loud", arguments, run))
     assert cli.main(["shout", "hej"]) == 0
     assert capsys.readouterr().out == "HEJ\n"
@@ -362,3 +362,49 @@ def test_console_script_reports_invalid_input_on_one_line(tmp_path: Path) -> Non
     error_line(done.stderr)
     version = run_process(str(script), "--version")
     assert version.stdout.decode().strip() == f"sir-format {metadata.version('sir-format')}"
+
+
+def _choices(command: str) -> dict[str, tuple[str, ...]]:
+    """The choices of each option of a subcommand, by option string."""
+    parser = cli.build_parser()
+    [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    child = sub.choices[command]
+    return {
+        option: tuple(action.choices)
+        for action in child._actions
+        if action.choices is not None
+        for option in action.option_strings
+    }
+
+
+def test_choice_lists_are_the_constants_they_mirror() -> None:
+    from typing import get_args
+
+    from sir_format.codec import Format
+    from sir_format.validation import outputs, validator
+    from sir_format.validation.catalog import LANGUAGES
+
+    convert = _choices("convert")
+    assert convert["--from"] == convert["--to"] == get_args(Format)
+    validate = _choices("validate")
+    assert validate["--format"] == outputs.FORMATS
+    assert validate["--lang"] == LANGUAGES
+    assert validate["--profile"] == tuple(validator.PROFILES)
+    rules = _choices("rules")
+    assert rules["--lang"] == LANGUAGES
+    assert set(rules["--format"]) <= set(outputs.FORMATS)
+
+
+def test_every_output_format_and_profile_is_accepted(tmp_path: Path) -> None:
+    """Each choice the parser offers is one the library knows (no stale literal)."""
+    from sir_format.validation import outputs, validator
+
+    example = resources.files("sir_format").joinpath("examples", "iva.xml")
+    path = tmp_path / "iva.xml"
+    path.write_bytes(example.read_bytes())
+    for fmt in outputs.FORMATS:
+        out = tmp_path / f"report.{fmt}"
+        assert cli.main(["validate", str(path), "--format", fmt, "-o", str(out)]) == 0
+        assert out.read_bytes()
+    for profile in validator.PROFILES:
+        assert cli.main(["validate", str(path), "--profile", profile, "-o", os.devnull]) == 0

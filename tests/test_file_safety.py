@@ -15,7 +15,7 @@ import sir_format
 from sir_format import cli
 from sir_format.errors import SirFormatError, UnitDeclarationError
 from sir_format.jsonschema import schema_text, write_schema
-from sir_format.unit import UnitDeclaration, example_path
+from sir_format.validation.unit import UnitDeclaration, example_path
 
 EXAMPLES = Path(sir_format.__file__).parent / "examples"
 NUL_NAME = "a\x00b.xml"

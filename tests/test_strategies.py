@@ -63,7 +63,7 @@ from sir_format.models import (
     ViljaResultat,
 )
 from sir_format.testing import episodes, reports, values
-from sir_format.testing._codes import ACTION_CODES, DIAGNOSIS_CODES
+from sir_format.testing._codes import ACTION_CODES, DIAGNOSIS_CODES, actions_on
 from sir_format.testing._modules import MODULES, applies, build_module
 from sir_format.testing._timeline import Stay
 from sir_format.testing.strategies import _grunddata, _person, _Plan
@@ -729,9 +729,14 @@ def test_the_library_validator_sees_defects_in_schema_only_reports() -> None:
 def test_code_lists_agree_with_the_validators_reference_lists() -> None:
     for code in DIAGNOSIS_CODES:
         assert icd10se().is_known(code, date(2000, 1, 1)), code
-    for code, (first, last) in ACTION_CODES.items():
-        for day in (first or date(2000, 1, 1), last or date(2025, 12, 31)):
+    days = [date(2000, 1, 1), date(2016, 12, 31), date(2017, 1, 1), date(2020, 12, 31)]
+    days += [date(2021, 1, 1), date(2021, 12, 31), date(2022, 1, 1), date(2025, 12, 31)]
+    seen: set[str] = set()
+    for day in days:
+        for code in actions_on(day):
             assert kva.is_known(code, day) and kva.retired_on(code, day) is None, (code, day)
+            seen.add(code)
+    assert seen == set(ACTION_CODES)
 
 
 # ---------------------------------------------------------------- arguments

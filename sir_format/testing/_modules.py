@@ -13,6 +13,16 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
+from sir_format.domain.registry import (
+    CHEST_DRAIN_COMPLICATIONS,
+    CONSENT_AGE,
+    DECLARABLE_MODULES,
+    INVASIVE_VENTILATION,
+    MATRIX,
+    NO_COMPLICATION,
+    THORACIC_DRAIN,
+    TIVA_ONLY_COMPLICATIONS,
+)
 from sir_format.metadata import FieldInfo, model_info
 from sir_format.models import (
     CAMICU,
@@ -51,17 +61,14 @@ from sir_format.models import (
     ViktOchLangd,
     ViljaResultat,
 )
-from sir_format.testing._codes import INVASIVE_VENTILATION, THORACIC_DRAIN, actions_on
+from sir_format.testing._codes import actions_on
 from sir_format.testing._timeline import Stay
 from sir_format.testing._values import model_values, number_values, values
-from sir_format.validation.applicability import DECLARABLE_MODULES, MATRIX
 
 __all__ = ["MODULES", "applies", "build_module", "link_actions"]
 
 T = TypeVar("T")
 
-_MINOR_AT_DEATH = 18  # SIR-R093
-_PNEUMOTHORAX = frozenset({SKKod.SK_061, SKKod.SK_062, SKKod.SK_063, SKKod.SK_064})
 _RASS_NOT_ASSESSABLE = -4  # CAM-ICU EjBedömbar iff RASS <= -4 (SIR-R108)
 _MAX_ROWS = 3
 
@@ -202,12 +209,12 @@ def _komplikationer(draw: st.DrawFn, stay: Stay) -> Komplikationer:
     allowed = [
         code
         for code in SKKod
-        if code is not SKKod.SK_000
-        and (stay.vardtyp is Vardtyp.TIVA or not code.value.startswith("SK-4"))  # SIR-R073
+        if code is not NO_COMPLICATION
+        and (stay.vardtyp is Vardtyp.TIVA or code not in TIVA_ONLY_COMPLICATIONS)  # SIR-R073
     ]
     codes = draw(st.lists(st.sampled_from(allowed), max_size=_MAX_ROWS, unique=True))
     if not codes:  # SK-000 alone, without date or drain (SIR-R074, R075)
-        return Komplikationer(komplikation=[Komplikation(kod=SKKod.SK_000)])
+        return Komplikationer(komplikation=[Komplikation(kod=NO_COMPLICATION)])
     rows = []
     for code in codes:
         row: Komplikation = draw(
@@ -215,7 +222,9 @@ def _komplikationer(draw: st.DrawFn, stay: Stay) -> Komplikationer:
         )
         row.kod = code
         row.datum = draw(st.sampled_from(stay.dates))
-        row.thoraxdranage_inlagt = draw(st.sampled_from(JaNej)) if code in _PNEUMOTHORAX else None
+        row.thoraxdranage_inlagt = (
+            draw(st.sampled_from(JaNej)) if code in CHEST_DRAIN_COMPLICATIONS else None
+        )
         rows.append(row)
     return Komplikationer(komplikation=rows)
 
@@ -347,7 +356,7 @@ def _avliden2024(draw: st.DrawFn, stay: Stay) -> Avliden2024:
     )
     m.donationsviljan_utredd = draw(st.sampled_from(JaNej))  # SIR-R092, R093
     if m.donationsviljan_utredd is JaNej.JA:
-        minor = stay.age_at_end < _MINOR_AT_DEATH
+        minor = stay.age_at_end < CONSENT_AGE
         guardian = {ViljaResultat.VARDNADSHAVARE_MEDGAV, ViljaResultat.VARDNADSHAVARE_MEDGAV_EJ}
         presumed = {ViljaResultat.FORMODAT_SAMTYCKE, ViljaResultat.EJ_FORMODAT_SAMTYCKE}
         excluded = presumed if minor else guardian
@@ -402,30 +411,31 @@ def _avliden2024(draw: st.DrawFn, stay: Stay) -> Avliden2024:
     return m
 
 
-_BUILDERS: dict[str, Callable[[st.DrawFn, Stay], Any]] = {
-    "Åtgärder": _atgarder,
-    "SAPS3": _saps3,
-    "PIM3": _pim3,
-    "Higgins": _higgins,
-    "DagligSOFA": _daglig_sofa,
-    "NEMS": _nems,
-    "Komplikationer": _komplikationer,
-    "Behandlingsstrategi": _behandlingsstrategi,
-    "Sederingsmål": _sederingsmal,
-    "ClinicalFrailtyScale": lambda draw, stay: draw(
-        values(model_info(Vardtillfalle).by_wire["ClinicalFrailtyScale"])
-    ),
-    "Omvårdnad": _omvardnad,
-    "ViktOchLängd": _vikt_och_langd,
-    "Avlidna2020": _avlidna2020,
-    "Avliden2024": _avliden2024,
+_EPISODE = model_info(Vardtillfalle).by_py
+_BY_PY_NAME: dict[str, Callable[[st.DrawFn, Stay], Any]] = {
+    "atgarder": _atgarder,
+    "saps3": _saps3,
+    "pim3": _pim3,
+    "higgins": _higgins,
+    "daglig_sofa": _daglig_sofa,
+    "nems": _nems,
+    "komplikationer": _komplikationer,
+    "behandlingsstrategi": _behandlingsstrategi,
+    "sederingsmal": _sederingsmal,
+    "clinical_frailty_scale": lambda draw, stay: draw(values(_EPISODE["clinical_frailty_scale"])),
+    "omvardnad": _omvardnad,
+    "vikt_och_langd": _vikt_och_langd,
+    "avlidna2020": _avlidna2020,
+    "avliden2024": _avliden2024,
 }
+_BUILDERS = {_EPISODE[name].wire_name: build for name, build in _BY_PY_NAME.items()}
+_DAGLIG_SOFA = _EPISODE["daglig_sofa"].wire_name
 
 
 def build_module(draw: st.DrawFn, wire_name: str, stay: Stay) -> Any:
     """Draw a coherent value for the module, or ``None`` when it cannot be built for the stay
     (daily SOFA for a stay that contains no SOFA time)."""
-    if wire_name == "DagligSOFA" and not stay.sofa_times:
+    if wire_name == _DAGLIG_SOFA and not stay.sofa_times:
         return None
     return _BUILDERS[wire_name](draw, stay)
 

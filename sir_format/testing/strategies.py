@@ -48,11 +48,13 @@ every fix-up is a function of the values drawn.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from hypothesis import strategies as st
 
+from sir_format.domain import hsa_id, personnummer, samordningsnummer
+from sir_format.domain.registry import ADULT_AGE, IMA_REPORTING_OPENED, M_ICU_FIELDS
 from sir_format.metadata import model_info
 from sir_format.models import (
     Ankomstvag,
@@ -70,7 +72,6 @@ from sir_format.models import (
     Vardtyp,
 )
 from sir_format.testing._codes import DIAGNOSIS_CODES
-from sir_format.testing._identity import identity_number, with_organisation_number
 from sir_format.testing._modules import MODULES, applies, build_module, link_actions
 from sir_format.testing._timeline import LATEST_END, Stay, at_wall_clock
 from sir_format.testing._values import LIST_CAP, model_values, values
@@ -78,7 +79,7 @@ from sir_format.testing._values import LIST_CAP, model_values, values
 __all__ = ["episodes", "reports", "values"]
 
 _ICU_TYPES = tuple(v for v in Vardtyp if v is not Vardtyp.IMA)
-_IMA_ERA = (datetime(2025, 4, 1), LATEST_END)  # IMA reporting opened (SIR-R121)
+_IMA_ERA = (datetime.combine(IMA_REPORTING_OPENED, time()), LATEST_END)  # SIR-R121
 _ICU_ERAS = (
     # A file's episodes fall in one era, so that every era's modules are drawn often.
     (datetime(2000, 1, 8), datetime(2019, 12, 31)),  # a week after the schema's earliest time
@@ -91,8 +92,8 @@ _MAX_ARRIVAL_BEFORE = 3 * 24 * 60  # hospital arrival before the episode (SIR-R0
 _MAX_OPERATION_BEFORE = 2 * 24 * 60
 _MAX_PERSONS = 100  # person keys are unique by position: two digits of the birth number
 _DAY = 24 * 60
-_ADULT_DAYS = (16 * 366, 100 * 365)
-_CHILD_DAYS = (0, 16 * 365)
+_ADULT_DAYS = (ADULT_AGE * 366, 100 * 365)
+_CHILD_DAYS = (0, ADULT_AGE * 365)
 
 _SET_BY_PLAN = frozenset(
     {
@@ -101,9 +102,17 @@ _SET_BY_PLAN = frozenset(
         "vardresultat",
     }
 )  # fmt: skip
-_VARDTILLFALLE = model_info(SIRData).by_wire["Vårdtillfälle"]
+_VARDTILLFALLE = model_info(SIRData).by_py["vardtillfalle"]
 _G = model_info(Grunddata).by_py
+_M_ICU_DRAWN = tuple(
+    py_name
+    for py_name in (model_info(Grunddata).by_wire[wire].py_name for wire in M_ICU_FIELDS)
+    if py_name != "ankomsttid"
+)
 _V = model_info(Vardtillfalle)
+_ATGARDER = _V.by_py["atgarder"].wire_name
+_KOMPLIKATIONER = _V.by_py["komplikationer"].wire_name
+_SEDERINGSMAL = _V.by_py["sederingsmal"].wire_name
 
 
 # ------------------------------------------------------------------ public API
@@ -243,8 +252,8 @@ def _person(draw: st.DrawFn, index: int, first_start: datetime) -> _Person:
         return _Person(kind, number, draw(st.sampled_from(Kon)), birth)
     kon = draw(st.sampled_from([Kon.MAN, Kon.KVINNA]))
     sex_digit = draw(st.sampled_from([1, 3, 5, 7, 9] if kon is Kon.MAN else [0, 2, 4, 6, 8]))
-    coordination = kind is Personnummertyp.SAMORDNINGSNUMMER
-    number = identity_number(birth, index * 10 + sex_digit, coordination=coordination)
+    module = samordningsnummer if kind is Personnummertyp.SAMORDNINGSNUMMER else personnummer
+    number = module.build(birth, index * 10 + sex_digit)
     return _Person(kind, number, kon, birth)
 
 
@@ -288,7 +297,9 @@ def _coherent_report(
     organisation = draw(
         st.tuples(st.integers(1, 9), st.integers(0, 9), st.integers(2, 9), st.integers(0, 999999))
     )
-    huvud.hsa_id = with_organisation_number(huvud.hsa_id, "{}{}{}{:06d}".format(*organisation))
+    huvud.hsa_id = hsa_id.with_organisation_number(
+        huvud.hsa_id, "{}{}{}{:06d}".format(*organisation)
+    )
     last_end = max(end for _, end in times.values())
     huvud.skapad = at_wall_clock(last_end + timedelta(minutes=draw(st.integers(0, _DAY - 1))))
     return SIRData(huvud=huvud, vardtillfalle=rows)
@@ -319,12 +330,9 @@ def _grunddata(draw: st.DrawFn, plan: _Plan) -> Grunddata:
     g.idbegrepp = draw(values(_G["idbegrepp"])) if reserve else None
     g.vardtyp, g.inskrivningstid, g.utskrivningstid = vardtyp, start, end
     icu = vardtyp is not Vardtyp.IMA
-    if icu:  # rows mandatory outside IMA (SIR-R036)
-        g.postnummer = _present(draw, g.postnummer, "postnummer")
-        g.ankomstorsak = _present(draw, g.ankomstorsak, "ankomstorsak")
-        g.akutinlaggning = _present(draw, g.akutinlaggning, "akutinlaggning")
-        g.opereradstatus = _present(draw, g.opereradstatus, "opereradstatus")
-        g.utskrivningsorsak = _present(draw, g.utskrivningsorsak, "utskrivningsorsak")
+    if icu:  # rows mandatory outside IMA (SIR-R036); Ankomsttid is set from the start below
+        for py_name in _M_ICU_DRAWN:
+            setattr(g, py_name, _present(draw, getattr(g, py_name), py_name))
     if icu or draw(st.booleans()):
         g.ankomsttid = _before(draw, start, _MAX_ARRIVAL_BEFORE)
     if vardtyp is not Vardtyp.TIVA:  # SIR-R027
@@ -356,13 +364,13 @@ def _episode(draw: st.DrawFn, plan: _Plan) -> Vardtillfalle:
             if value is not None:
                 modules[wire_name] = value
     actions = link_actions(
-        modules.get("Åtgärder"),
-        modules.get("Komplikationer"),
-        sedation="Sederingsmål" in modules,
+        modules.get(_ATGARDER),
+        modules.get(_KOMPLIKATIONER),
+        sedation=_SEDERINGSMAL in modules,
         first_day=plan.start.date(),
     )
     if actions is not None:
-        modules["Åtgärder"] = actions
+        modules[_ATGARDER] = actions
     codes = draw(
         st.lists(st.sampled_from(DIAGNOSIS_CODES), min_size=1, max_size=1 + LIST_CAP, unique=True)
     )

@@ -7,24 +7,14 @@
 True
 """
 
-from sir_format.validation._core import (
-    EpisodeContext,
-    Finding,
-    Hit,
-    Identity,
-    Layer,
-    LocalId,
-    Severity,
-    Text,
-    episode_rule,
-    file_rule,
-)
+from sir_format.errors import ValidationError
+from sir_format.validation._base import Identity, Layer, LocalId, Severity, Text
+from sir_format.validation._core import EpisodeContext, episode_rule, file_rule
+from sir_format.validation._findings import Finding, Hit
 from sir_format.validation.catalog import Rule, Variant, get_rule
+from sir_format.validation.report import SkippedRules, ValidationReport
 from sir_format.validation.validator import (
     PROFILES,
-    SkippedRules,
-    ValidationError,
-    ValidationReport,
     check_episode,
     is_valid,
     iter_findings,

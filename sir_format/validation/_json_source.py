@@ -27,10 +27,11 @@ from lxml import etree
 from sir_format import _xml
 from sir_format._input import XSD_SPACE, unicode_encoding
 from sir_format._paths import Location
+from sir_format.errors import NotFinite as _NotFinite
 from sir_format.metadata import FieldInfo, Kind, model_info
 from sir_format.models import SIRData
-from sir_format.validation._core import Layer, Text
-from sir_format.validation._sources import (
+from sir_format.validation._base import Layer, Text
+from sir_format.validation._fragments import (
     EPISODE,
     HEADER,
     Fragment,
@@ -73,12 +74,6 @@ class _Object(dict[str, Any]):
                 obj.duplicates.append(name)
             obj[name] = value
         return obj
-
-
-class _NotFinite(ValueError):
-    def __init__(self, token: str) -> None:
-        super().__init__(token)
-        self.token = token
 
 
 def _reject_constant(token: str) -> Any:

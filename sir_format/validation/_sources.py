@@ -25,7 +25,7 @@ import io
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -47,10 +47,20 @@ from sir_format._paths import Location
 from sir_format.errors import SerializeError, SirFormatError
 from sir_format.metadata import ROOT_ELEMENT, Kind, model_info
 from sir_format.models import SIRData, Vardtillfalle
-from sir_format.validation._core import Layer, Text
+from sir_format.validation._base import Layer, Text
+from sir_format.validation._fragments import (
+    EPISODE,
+    EPISODE_CLASS,
+    HEADER,
+    HEADER_CLASS,
+    Fragment,
+    Item,
+    Problem,
+    Source,
+)
 
 __all__ = [
-    "EPISODE",
+    "EPISODE",  # the fragment types are defined in _fragments and re-exported
     "EPISODE_CLASS",
     "EXTENSIONS",
     "HEADER",
@@ -67,54 +77,11 @@ __all__ = [
     "trim_free_text",
 ]
 
-HEADER, EPISODE = (f.wire_name for f in model_info(SIRData).fields)
-HEADER_CLASS, EPISODE_CLASS = (f.python_type for f in model_info(SIRData).fields)
 _STREAM_ABOVE = 16 * 1024 * 1024  # XML bytes above this are parsed as a stream (memory)
 bind = _xml.bind
 _XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
 _VERSIONED_ROOT = re.compile(r"^SIRDataVer(\d)(\d+)$")
 _POSITION = re.compile(r",? line \d+, column \d+.*$")
-
-
-@dataclass(slots=True)
-class Fragment:
-    """The header or one episode, ready for the schema layer."""
-
-    role: str  # HEADER or EPISODE (the wire names)
-    element: etree._Element | None  # None when read straight into the model
-    index: int | None  # 0-based episode position; None for the header
-    location: Location
-    keep_lines: bool
-    suppressed: tuple[Location, ...] = ()
-    failed: bool = False  # the reader already found it invalid (JSON-only problems)
-    model: Any = None  # the model object, when the fast JSON path read it
-
-
-@dataclass(slots=True)
-class Problem:
-    """Something wrong found while reading, before any fragment is validated."""
-
-    code: str
-    layer: Layer
-    params: dict[str, Any] = field(default_factory=dict)
-    location: Location = ()
-    line: int | None = None
-    column: int | None = None
-    raw: str | None = None
-    episode_index: int | None = None
-    stop: bool = False  # reading stopped: whatever followed was not seen
-
-
-Item = Fragment | Problem
-
-
-@dataclass(slots=True)
-class Source:
-    """An opened source: its name and format, and its items."""
-
-    name: str
-    format: str  # "xml", "json", "model" or "unknown"
-    items: Iterator[Item]
 
 
 # --------------------------------------------------------------------------- opening
@@ -165,7 +132,11 @@ def _from_path(path: Path, limits: _xml.Limits, format: str | None = None) -> So
     except OSError as exc:
         raise SirFormatError(f"cannot read {path}: {_reason(exc)}") from None
     kind = format or _sniff(head, path.suffix.lower())
-    if kind != "xml":
+    size = os.fstat(handle.fileno()).st_size
+    if too_large(size, limits):  # before reading on: an XML file would stream past it
+        handle.close()
+        return Source(str(path), kind, iter([_size_problem(size, limits)]))
+    if kind != "xml" or not head.removeprefix(_BOM).strip():  # blank: empty, as bytes are
         try:
             data = head + handle.read()
         except OSError as exc:
@@ -196,21 +167,21 @@ def _sniff(head: bytes, suffix: str = "") -> str:
     return sniff(head) or EXTENSIONS.get(suffix, "unknown")
 
 
-def too_large(data: bytes, limits: _xml.Limits) -> bool:
-    """Whether ``data`` is above the size limit (the one place that decides it)."""
-    return limits.max_bytes is not None and len(data) > limits.max_bytes
+def too_large(size: int, limits: _xml.Limits) -> bool:
+    """Whether ``size`` bytes are above the size limit (the one place that decides it)."""
+    return limits.max_bytes is not None and size > limits.max_bytes
+
+
+def _size_problem(size: int, limits: _xml.Limits) -> Problem:
+    return Problem(
+        "SIR-X003", Layer.WELLFORMED, {"size": size, "limit": limits.max_bytes}, stop=True
+    )
 
 
 def _from_bytes(data: bytes, name: str, limits: _xml.Limits, format: str | None = None) -> Source:
     kind = format or _sniff(data[:4096])
-    if too_large(data, limits):
-        problem = Problem(
-            "SIR-X003",
-            Layer.WELLFORMED,
-            {"size": len(data), "limit": limits.max_bytes},
-            stop=True,
-        )
-        return Source(name, kind, iter([problem]))
+    if too_large(len(data), limits):
+        return Source(name, kind, iter([_size_problem(len(data), limits)]))
     if not data.strip() or not data.removeprefix(_BOM).strip():
         return Source(name, kind, iter([Problem("SIR-X007", Layer.WELLFORMED, stop=True)]))
     if kind == "json":
@@ -228,7 +199,7 @@ def _from_bytes(data: bytes, name: str, limits: _xml.Limits, format: str | None 
 
 def fast_json(data: bytes, limits: _xml.Limits) -> SIRData | None:
     """The report, when the fast path accepts JSON ``data`` within ``limits``; else None."""
-    if too_large(data, limits):
+    if too_large(len(data), limits):
         return None
     from sir_format import _json
 

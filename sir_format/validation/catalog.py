@@ -20,18 +20,15 @@ import enum
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from sir_format.validation._core import Identity, Layer, LocalId, Severity, Text
-
-if TYPE_CHECKING:
-    from sir_format.validation._core import Finding
+from sir_format.validation._base import Identity, Layer, LocalId, Severity, Text
 
 __all__ = [
     "LANGUAGES",
@@ -80,6 +77,8 @@ class Rule:
         fields: wire-name paths of the elements the rule reads (``Huvud/HsaId``).
         check: what the rule checks, in English, as the dictionary states it.
         variants: the severity variants of ``E/W`` rules (empty for the others).
+        texts: named texts that fill a parameter of the rule's message, Swedish and English,
+            themselves templates (SIR-R206 takes its ``{reason}`` from them); see :meth:`text`.
     """
 
     code: str
@@ -92,6 +91,7 @@ class Rule:
     fields: tuple[str, ...]
     check: str
     variants: tuple[Variant, ...] = ()
+    texts: Mapping[str, Text] = field(default_factory=dict, compare=False)
 
     @property
     def severities(self) -> tuple[Severity, ...]:
@@ -110,6 +110,15 @@ class Rule:
         chosen = self.variant(variant)
         text = chosen.message if chosen is not None else self.message
         return _pick(text, lang)
+
+    def text(self, name: str, **params: Any) -> Text:
+        """The named text ``name`` in both languages, its placeholders filled from ``params``
+        (formatted per language, like message parameters); :class:`KeyError` if unknown."""
+        try:
+            template = self.texts[name]
+        except KeyError:
+            raise KeyError(f"{self.code} has no text {name!r}") from None
+        return Text(sv=_fill(template.sv, params, "sv"), en=_fill(template.en, params, "en"))
 
     def title_in(self, lang: str = "sv") -> str:
         return _pick(self.title, lang)
@@ -158,6 +167,7 @@ def _load(entries: Iterable[Mapping[str, Any]]) -> dict[str, Rule]:
             fields=tuple(raw.get("fields", ())),
             check=raw.get("check", ""),
             variants=variants,
+            texts=MappingProxyType({k: _text(v) for k, v in raw.get("texts", {}).items()}),
         )
     return loaded
 
@@ -219,7 +229,20 @@ def format_value(value: Any, lang: str = "sv", *, reveal_identities: bool = Fals
     return str(value)
 
 
-def render(finding: Finding, lang: str = "sv", *, reveal_identities: bool = False) -> str:
+class Message(Protocol):
+    """What :func:`render` reads of a finding: its code, parameters and message variant."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def params(self) -> Mapping[str, Any]: ...
+
+    @property
+    def variant(self) -> str | None: ...
+
+
+def render(finding: Message, lang: str = "sv", *, reveal_identities: bool = False) -> str:
     """The message of ``finding`` in ``lang``; a missing parameter shows as ``{name}``."""
     _pick(Text("", ""), lang)  # reject an unknown language early
     params = finding.params
@@ -231,6 +254,14 @@ def render(finding: Finding, lang: str = "sv", *, reveal_identities: bool = Fals
             for k, v in params.items()
         )
         return f"{finding.code}: {shown}" if shown else finding.code
+
+    return _fill(template, params, lang, reveal_identities=reveal_identities)
+
+
+def _fill(
+    template: str, params: Mapping[str, Any], lang: str, *, reveal_identities: bool = False
+) -> str:
+    """``template`` with each ``{name}`` in ``params`` replaced by its formatted value."""
 
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)

@@ -1,6 +1,8 @@
 """The ``validate`` and ``rules`` subcommands of ``sir-format``.
 
-Importing this module registers both with :func:`sir_format.cli.register`.
+Importing this module registers both with :func:`sir_format._cli.register` (the shared
+command-line pieces; this module does not import :mod:`sir_format.cli`). The choices of
+``--format``, ``--lang`` and ``--profile`` are the constants they mirror.
 
 ``sir-format validate FILE... [--unit sir-enhet.toml] [--format text|json|sarif|junit]
 [--lang sv|en] [--profile wellformed|schema|registry] [--output OUT] [--reveal-identities]
@@ -22,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from sir_format.cli import (
+from sir_format._cli import (
     EXIT_INVALID,
     EXIT_OK,
     EXIT_USAGE,
@@ -30,23 +32,26 @@ from sir_format.cli import (
     STDIO,
     SUBCOMMANDS,
     Subcommand,
-    UsageError,
     check_files,
     read_input,
     register,
     write_output,
 )
-from sir_format.errors import SirFormatError
-from sir_format.validation.validator import MAX_FINDINGS
+from sir_format.errors import InvalidUnitDeclarationError, SirFormatError, UsageError
+from sir_format.validation import outputs
+from sir_format.validation.catalog import LANGUAGES, Rule, catalog
+from sir_format.validation.outputs import FORMATS
+from sir_format.validation.report import ValidationReport
+from sir_format.validation.unit import UnitDeclaration
+from sir_format.validation.validator import MAX_FINDINGS, PROFILES, validate
 
-__all__ = ["PROGRESS_THRESHOLD", "RULES", "VALIDATE"]
+__all__ = ["PROGRESS_THRESHOLD", "RULES", "RULE_FORMATS", "VALIDATE"]
 
 PROGRESS_THRESHOLD = 8 * 1024 * 1024
 """Files at least this large show a progress counter when stderr is a terminal."""
 
-_PROFILES = ("wellformed", "schema", "registry")
-_LANGS = ("sv", "en")
-_OUTPUTS = ("text", "json", "sarif", "junit")
+RULE_FORMATS = FORMATS[:2]
+"""The output formats of ``sir-format rules``: ``text`` and ``json``."""
 
 
 # --------------------------------------------------------------------------- validate
@@ -60,11 +65,14 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
         "--unit", metavar="TOML", help="the unit declaration (sir-enhet.toml): adds SIR-R2nn"
     )
     parser.add_argument(
-        "--format", dest="output_format", choices=_OUTPUTS, default="text", help="output format"
+        "--format", dest="output_format", choices=FORMATS, default="text", help="output format"
     )
-    parser.add_argument("--lang", choices=_LANGS, default="sv", help="message language")
+    parser.add_argument("--lang", choices=LANGUAGES, default="sv", help="message language")
     parser.add_argument(
-        "--profile", choices=_PROFILES, default="registry", help="layers to run (default: all)"
+        "--profile",
+        choices=tuple(PROFILES),
+        default="registry",
+        help="layers to run (default: all)",
     )
     parser.add_argument(
         "--output", "-o", metavar="OUT", default=STDIO, help="write the report here (default: -)"
@@ -112,14 +120,9 @@ def _wants_progress(name: str, stream: IO[str]) -> bool:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    from sir_format.validation import outputs
-    from sir_format.validation.validator import ValidationReport, validate
-
     check_files(args.files if args.unit is None else [*args.files, args.unit], args.output)
     unit: Any = None
     if args.unit is not None:
-        from sir_format.unit import InvalidUnitDeclarationError, UnitDeclaration
-
         try:
             unit = UnitDeclaration.load(args.unit)
         except InvalidUnitDeclarationError:
@@ -172,13 +175,11 @@ def _run_validate(args: argparse.Namespace) -> int:
 
 def _rules_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("codes", metavar="CODE", nargs="*", help="show these rules in full")
-    parser.add_argument("--lang", choices=_LANGS, default="sv", help="language of the texts")
-    parser.add_argument("--format", dest="output_format", choices=("text", "json"), default="text")
+    parser.add_argument("--lang", choices=LANGUAGES, default="sv", help="language of the texts")
+    parser.add_argument("--format", dest="output_format", choices=RULE_FORMATS, default="text")
 
 
 def _run_rules(args: argparse.Namespace) -> int:
-    from sir_format.validation.catalog import Rule, catalog
-
     known = catalog()
     missing = [code for code in args.codes if code.upper() not in known]
     if missing:
@@ -217,7 +218,7 @@ def _run_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _rule_detail(rule: Any, lang: str) -> str:
+def _rule_detail(rule: Rule, lang: str) -> str:
     lines = [
         f"{rule.code}  {rule.title_in(lang)}",
         f"  severity: {'/'.join(s.value for s in rule.severities)}; layer: {rule.layer.value}",

@@ -1,196 +1,111 @@
-"""Checks of Swedish identity numbers: thin wrappers over python-stdnum.
+"""Why an identity number is invalid, in both languages, for the registry rules' messages.
 
-SIR sends personnummer and samordningsnummer as exactly 12 digits ``ÅÅÅÅMMDDNNNK`` with the
-century and without a separator; :mod:`stdnum.se.personnummer` reads that form but also
-accepts 10-digit forms and separators, and it knows nothing of samordningsnummer (day + 60)
-or reservnummer. The functions below add what SIR needs and return a reason
-(:class:`~sir_format.validation._core.Text`, both languages) or ``None`` when the number is
-valid. They never raise on bad input.
+The checks themselves live in :mod:`sir_format.domain` (one module per identifier, wrapping
+python-stdnum); this module turns their precise errors into a :class:`Reason` (Swedish and
+English text) that SIR-R001, SIR-R010…R012 and the unit declaration put into their messages.
+The functions never raise on bad input: they return a reason or ``None``.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
-from functools import cache
 
-from stdnum import luhn
-from stdnum.exceptions import InvalidChecksum, ValidationError
-from stdnum.se import orgnr, personnummer
-
-from sir_format.metadata import model_info
-from sir_format.models import Grunddata, Huvud
-from sir_format.validation._core import Text
+from sir_format.domain import hsa_id, personnummer, reservnummer, samordningsnummer
+from sir_format.domain.embedded import embedded_identity_numbers
+from sir_format.errors import (
+    IdentifierError,
+    InvalidChecksumError,
+    InvalidComponentError,
+    InvalidDateError,
+)
 
 __all__ = [
-    "birth_date",
+    "Reason",
     "embedded_identity_numbers",
     "hsa_id_reason",
-    "is_male",
-    "orgnr_reason",
     "personnummer_reason",
     "reservnummer_reason",
     "samordningsnummer_reason",
 ]
 
-SAMORDNING_DAY_OFFSET = 60
-"""A samordningsnummer carries the birth day plus 60 (days 61–91)."""
 
-NOT_12_DIGITS = Text(sv="ska vara 12 siffror ÅÅÅÅMMDDNNNK", en="must be 12 digits YYYYMMDDNNNC")
-NOT_A_DATE = Text(sv="datumdelen är inget giltigt datum", en="the date part is not a real date")
-LOOKS_SAMORDNING = Text(
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a number is invalid, in Swedish and English."""
+
+    sv: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.en
+
+
+NOT_12_DIGITS = Reason(sv="ska vara 12 siffror ÅÅÅÅMMDDNNNK", en="must be 12 digits YYYYMMDDNNNC")
+NOT_A_DATE = Reason(sv="datumdelen är inget giltigt datum", en="the date part is not a real date")
+LOOKS_SAMORDNING = Reason(
     sv="dag 61–91 betyder samordningsnummer", en="day 61–91 means a samordningsnummer"
 )
-AFTER_START = Text(
+AFTER_START = Reason(
     sv="födelsedatumet ligger efter vårdstart", en="the birth date is after the start of care"
 )
-BAD_CHECK_DIGIT = Text(sv="kontrollsiffran stämmer inte", en="the check digit is wrong")
-DAY_NOT_61_91 = Text(sv="dagen ska vara 61–91", en="the day must be 61–91")
-BAD_RESERV_FORMAT = Text(
+BAD_CHECK_DIGIT = Reason(sv="kontrollsiffran stämmer inte", en="the check digit is wrong")
+DAY_NOT_61_91 = Reason(sv="dagen ska vara 61–91", en="the day must be 61–91")
+BAD_RESERV_FORMAT = Reason(
     sv="ska vara 6–20 versaler eller siffror", en="must be 6–20 upper-case letters or digits"
 )
-NOT_10_DIGITS = Text(sv="ska vara 10 siffror", en="must be 10 digits")
-BAD_HSA_FORMAT = Text(
+BAD_HSA_FORMAT = Reason(
     sv="förväntat SE + 10 siffror + - + suffix", en="expected SE + 10 digits + - + suffix"
 )
 
 
-def _is_12_digits(value: str) -> bool:
-    return len(value) == 12 and value.isascii() and value.isdigit()
-
-
-def _luhn_ok(digits: str) -> bool:
+def _reason(
+    check: Callable[[str], object], value: str, by_error: dict[type[IdentifierError], Reason]
+) -> Reason | None:
     try:
-        luhn.validate(digits)
-    except ValidationError:
-        return False
-    return True
+        check(value)
+    except IdentifierError as error:
+        return next(r for cls, r in by_error.items() if isinstance(error, cls))
+    return None
 
 
-def _date_or_none(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+_TWELVE_DIGITS: dict[type[IdentifierError], Reason] = {
+    InvalidChecksumError: BAD_CHECK_DIGIT,
+    InvalidDateError: NOT_A_DATE,
+    IdentifierError: NOT_12_DIGITS,
+}
 
 
-def birth_date(value: str, *, samordning: bool = False) -> date | None:
-    """The birth date a 12-digit number encodes (day − 60 for a samordningsnummer), or None."""
-    if not _is_12_digits(value):
-        return None
-    day = int(value[6:8]) - (SAMORDNING_DAY_OFFSET if samordning else 0)
-    if samordning and day <= 0:
-        return None
-    return _date_or_none(int(value[0:4]), int(value[4:6]), day)
-
-
-def is_male(value: str) -> bool | None:
-    """Sex from digit 11 of a 12-digit number: odd = man; None when not 12 digits."""
-    if not _is_12_digits(value):
-        return None
-    return personnummer.get_gender(value) == "M"
-
-
-def personnummer_reason(value: str, *, not_after: date | None = None) -> Text | None:
-    """Why ``value`` is not a valid 12-digit personnummer, or None.
+def personnummer_reason(value: str, *, not_after: date | None = None) -> Reason | None:
+    """Why ``value`` is not a valid 12-digit personnummer (SIR-R010), or None.
 
     ``not_after`` (the date of ``Inskrivningstid``) rejects a birth date after it.
     """
-    if not _is_12_digits(value):
-        return NOT_12_DIGITS
-    try:
-        personnummer.validate(value)
-    except InvalidChecksum:
-        return BAD_CHECK_DIGIT
-    except ValidationError:
-        day = int(value[6:8])
-        if SAMORDNING_DAY_OFFSET < day <= SAMORDNING_DAY_OFFSET + 31:
-            return LOOKS_SAMORDNING
-        return NOT_A_DATE
-    born = birth_date(value)
-    if not_after is not None and born is not None and born > not_after:
+    reason = _reason(
+        personnummer.validate, value, {InvalidComponentError: LOOKS_SAMORDNING, **_TWELVE_DIGITS}
+    )
+    if reason is None and not_after is not None and personnummer.birth_date(value) > not_after:
         return AFTER_START
-    return None
+    return reason
 
 
-def samordningsnummer_reason(value: str) -> Text | None:
-    """Why ``value`` is not a valid 12-digit samordningsnummer, or None."""
-    if not _is_12_digits(value):
-        return NOT_12_DIGITS
-    day = int(value[6:8])
-    if not SAMORDNING_DAY_OFFSET < day <= SAMORDNING_DAY_OFFSET + 31:
-        return DAY_NOT_61_91
-    real_day = f"{day - SAMORDNING_DAY_OFFSET:02d}"
-    try:
-        personnummer.get_birth_date(value[:6] + real_day + value[8:])
-    except ValidationError:
-        return NOT_A_DATE
-    if not _luhn_ok(value[2:]):
-        return BAD_CHECK_DIGIT
-    return None
-
-
-_EMBEDDED = re.compile(
-    r"(?<![0-9])(?P<date>[0-9]{6}(?:[0-9]{2})?)[-+]?(?P<serial>[0-9]{4})(?![0-9])"
-)
-_CENTURIES = ("18", "19", "20")
-
-
-def _is_identity_number(digits: str) -> bool:
-    """A valid personnummer or samordningsnummer, 12 digits or 10 (any century)."""
-    candidates = (digits,) if len(digits) == 12 else tuple(c + digits for c in _CENTURIES)
-    return any(
-        personnummer_reason(c) is None or samordningsnummer_reason(c) is None for c in candidates
+def samordningsnummer_reason(value: str) -> Reason | None:
+    """Why ``value`` is not a valid 12-digit samordningsnummer (SIR-R011), or None."""
+    return _reason(
+        samordningsnummer.validate, value, {InvalidComponentError: DAY_NOT_61_91, **_TWELVE_DIGITS}
     )
 
 
-def embedded_identity_numbers(text: str) -> list[re.Match[str]]:
-    """The personal identity numbers inside ``text`` (SIR-R063), as matches.
-
-    A candidate is a run of 10 or 12 digits, with or without a ``-`` or ``+`` before the last
-    four (groups ``date`` and ``serial``); it counts when it is a valid personnummer or
-    samordningsnummer.
-    """
-    return [m for m in _EMBEDDED.finditer(text) if _is_identity_number(m["date"] + m["serial"])]
-
-
-@cache
-def _reserv_pattern() -> re.Pattern[str]:
-    pattern = model_info(Grunddata).by_py["personnummer"].facets.pattern
-    assert pattern is not None
-    return re.compile(f"^(?:{pattern})$")
-
-
-def reservnummer_reason(value: str) -> Text | None:
+def reservnummer_reason(value: str) -> Reason | None:
     """Why ``value`` is not a well-formed reservnummer (``[0-9A-Z]{6,20}``), or None."""
-    if _reserv_pattern().fullmatch(value) is None:
-        return BAD_RESERV_FORMAT
-    return None
+    return _reason(reservnummer.validate, value, {IdentifierError: BAD_RESERV_FORMAT})
 
 
-def orgnr_reason(value: str) -> Text | None:
-    """Why ``value`` is not a valid 10-digit organisation number (Luhn), or None."""
-    if not (len(value) == 10 and value.isascii() and value.isdigit()):
-        return NOT_10_DIGITS
-    try:
-        orgnr.validate(value)
-    except ValidationError:
-        return BAD_CHECK_DIGIT
-    return None
-
-
-@cache
-def _hsa_pattern() -> re.Pattern[str]:
-    pattern = model_info(Huvud).by_py["hsa_id"].facets.pattern
-    assert pattern is not None
-    return re.compile(f"^(?:{pattern})$")
-
-
-def hsa_id_reason(value: str) -> Text | None:
+def hsa_id_reason(value: str) -> Reason | None:
     """Why ``value`` is not a valid HSA-id: SE + organisation number + ``-`` + suffix."""
-    max_length = model_info(Huvud).by_py["hsa_id"].facets.max_length
-    if _hsa_pattern().fullmatch(value) is None or (
-        max_length is not None and len(value) > max_length
-    ):
-        return BAD_HSA_FORMAT
-    return orgnr_reason(value[2:12])
+    return _reason(
+        hsa_id.validate,
+        value,
+        {InvalidChecksumError: BAD_CHECK_DIGIT, IdentifierError: BAD_HSA_FORMAT},
+    )

@@ -3,7 +3,9 @@
 Every function takes one :class:`~sir_format.validation.ValidationReport` or several (one per
 file) and a language. Identity numbers are masked unless ``reveal_identities=True``.
 
-- :func:`to_text`: for people, grouped by episode, most severe first.
+- :func:`to_text`: for people, grouped by episode, most severe first (defined with the report
+  type in :mod:`sir_format.validation.report`, so that ``report.render()`` needs no output
+  module).
 - :func:`to_json`: for programs; the layout is published as the JSON Schema
   ``sir_format/schemas/validation-report.schema.json`` (:func:`report_schema`).
 - :func:`to_sarif`: SARIF 2.1.0 for code-scanning dashboards.
@@ -18,7 +20,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from importlib import metadata, resources
 from pathlib import PurePath
@@ -27,9 +28,21 @@ from urllib.parse import quote
 
 from lxml import etree
 
-from sir_format.validation._core import Finding, Severity
-from sir_format.validation.catalog import LANGUAGES, Rule, catalog, format_value
-from sir_format.validation.validator import SkippedRules, ValidationReport
+from sir_format.validation._base import Severity
+from sir_format.validation._findings import Finding
+from sir_format.validation.catalog import Rule, catalog, format_value
+from sir_format.validation.report import (
+    _WORDS,
+    Reports,
+    ValidationReport,
+    _check_lang,
+    _episode_label,
+    _groups,
+    _omitted_line,
+    _reports,
+    printable,
+    to_text,
+)
 
 __all__ = [
     "FORMATS",
@@ -56,77 +69,6 @@ SARIF_SCHEMA = (
 )
 TOOL = "sir-format"
 
-Reports = ValidationReport | Iterable[ValidationReport]
-
-_WORDS: dict[str, dict[str, str]] = {
-    "sv": {
-        "fatal": "KRITISKT",
-        "error": "FEL",
-        "warning": "VARNING",
-        "file": "Filen",
-        "episode": "Vårdtillfälle",
-        "line": "rad",
-        "ok": "godkänd",
-        "skipped": "Ej kontrollerat",
-        "rules for": "reglerna för",
-        "rules": "reglerna",
-        "incomplete": "filen kunde inte läsas till slutet",
-        "profile": "profil",
-        "omitted": "Visas inte: ytterligare",
-    },
-    "en": {
-        "fatal": "FATAL",
-        "error": "ERROR",
-        "warning": "WARNING",
-        "file": "File",
-        "episode": "Episode",
-        "line": "line",
-        "ok": "OK",
-        "skipped": "Not checked",
-        "rules for": "rules for",
-        "rules": "rules",
-        "incomplete": "the file could not be read to its end",
-        "profile": "profile",
-        "omitted": "Not listed:",
-    },
-}
-_COUNTED: dict[str, dict[str, tuple[str, str]]] = {
-    "sv": {
-        "errors": ("fel", "fel"),
-        "warnings": ("varning", "varningar"),
-        "episodes": ("vårdtillfälle", "vårdtillfällen"),
-        "findings": ("anmärkning", "anmärkningar"),
-    },
-    "en": {
-        "errors": ("error", "errors"),
-        "warnings": ("warning", "warnings"),
-        "episodes": ("episode", "episodes"),
-        "findings": ("more finding", "more findings"),
-    },
-}
-
-
-_NONCHARACTERS = "".join(
-    chr(plane | 0xFFFE) + chr(plane | 0xFFFF) for plane in range(0x10000, 0x110000, 0x10000)
-)
-_UNSHOWABLE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff" + _NONCHARACTERS + "]"
-)
-
-
-def _escape(match: re.Match[str]) -> str:
-    point = ord(match.group())
-    if point < 0x100:
-        return f"\\x{point:02x}"
-    return f"\\u{point:04x}" if point < 0x10000 else f"\\U{point:08x}"
-
-
-def printable(text: str) -> str:
-    """``text`` as every output format can hold it: control characters (C0 with TAB, LF and
-    CR, DEL, C1), line and paragraph separators, lone surrogates and noncharacters are shown
-    as Python-style escapes (``\\x01``, ``\\ud800``, ``\\uffff``); everything else is kept."""
-    return _UNSHOWABLE.sub(_escape, text) if _UNSHOWABLE.search(text) else text
-
 
 def _printable_tree(value: Any) -> Any:
     """Every string (keys too) of a JSON-like value through :func:`printable`."""
@@ -139,114 +81,11 @@ def _printable_tree(value: Any) -> Any:
     return value
 
 
-def _count(n: int, what: str, lang: str) -> str:
-    one, many = _COUNTED[lang][what]
-    return f"{n} {one if n == 1 else many}"
-
-
-def _omitted_line(report: ValidationReport, lang: str) -> str | None:
-    """``Not listed: 3 more findings (SIR-X011: 2, SIR-X020: 1)``, or None if none were."""
-    if not report.omitted:
-        return None
-    counts = ", ".join(f"{code}: {n}" for code, n in report.omitted.items())
-    total = _count(sum(report.omitted.values()), "findings", lang)
-    return f"{_WORDS[lang]['omitted']} {total} ({counts})"
-
-
-def _reports(reports: Reports) -> list[ValidationReport]:
-    if isinstance(reports, ValidationReport):
-        return [reports]
-    return list(reports)
-
-
-def _check_lang(lang: str) -> None:
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
-
-
 def _version() -> str:
     try:
         return metadata.version("sir-format")
     except metadata.PackageNotFoundError:  # pragma: no cover - bare source tree
         return "0.0.0"
-
-
-def _groups(report: ValidationReport) -> Iterator[tuple[int | None, list[Finding]]]:
-    """Findings by episode (file-level first), each group most severe first."""
-    groups: dict[int | None, list[Finding]] = {}
-    for finding in report.findings:
-        groups.setdefault(finding.episode_index, []).append(finding)
-    order = sorted(groups, key=lambda k: -1 if k is None else k)
-    for key in order:
-        yield key, sorted(groups[key], key=lambda f: (f.severity.rank, f.line or 0))
-
-
-# --------------------------------------------------------------------------- text
-
-
-def to_text(reports: Reports, *, lang: str = "sv", reveal_identities: bool = False) -> str:
-    """Human-readable text: per file a summary line, then findings grouped by episode."""
-    _check_lang(lang)
-    words = _WORDS[lang]
-    out: list[str] = []
-    for report in _reports(reports):
-        out.append(_summary(report, lang))
-        omitted = _omitted_line(report, lang)
-        if omitted:
-            out.append("  " + omitted)
-        for index, findings in _groups(report):
-            out.append("  " + _group_title(index, findings, lang))
-            for f in findings:
-                where = f.path or ""
-                if f.line:
-                    where = (
-                        f"{where} ({words['line']} {f.line})"
-                        if where
-                        else f"{words['line']} {f.line}"
-                    )
-                label = words[f.severity.value]
-                out.append(f"    {label:<8} {f.code}  {where}".rstrip())
-                message = f.message(lang, reveal_identities=reveal_identities)
-                out.append(f"             {message}")
-        for skipped in report.skipped:
-            out.append("  " + _skipped_line(skipped, lang, words))
-    return "\n".join(printable(line) for line in out) + "\n"
-
-
-def _summary(report: ValidationReport, lang: str) -> str:
-    words = _WORDS[lang]
-    state = words["ok"] if report.ok else _count(len(report.errors), "errors", lang)
-    parts = [
-        state,
-        _count(len(report.warnings), "warnings", lang),
-        _count(len(report.episodes), "episodes", lang),
-    ]
-    parts.append(f"{report.format}, {words['profile']} {report.profile}")
-    line = f"{report.source}: " + ", ".join(parts)
-    if not report.complete:
-        line += f" ({words['incomplete']})"
-    return line
-
-
-def _episode_label(index: int, key: str | None, lang: str) -> str:
-    """``Vårdtillfälle #3 VT-2024-01187`` (the key is left out when it is the position)."""
-    label = f"{_WORDS[lang]['episode']} #{index + 1}"
-    return label if not key or key.startswith("#") else f"{label} {key}"
-
-
-def _group_title(index: int | None, findings: list[Finding], lang: str) -> str:
-    if index is None:
-        return _WORDS[lang]["file"]
-    return _episode_label(index, findings[0].episode, lang)
-
-
-def _skipped_line(skipped: SkippedRules, lang: str, words: Mapping[str, str]) -> str:
-    if skipped.episode_index is None:
-        what = words["rules"]
-    else:
-        label = _episode_label(skipped.episode_index, skipped.episode, lang)
-        what = f"{words['rules for']} {label}"
-    return f"{words['skipped']}: {what} ({skipped.message(lang)})"
 
 
 # --------------------------------------------------------------------------- JSON

@@ -19,28 +19,25 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lxml import etree
 
 from sir_format import _xml
-from sir_format._paths import Location, Step, logical_path
+from sir_format._paths import Location, Step
 from sir_format._privacy import mask_embedded_identities
-from sir_format.errors import ParseError, SirFormatError
+from sir_format.errors import ParseError, ValidationError
 from sir_format.metadata import model_info
 from sir_format.models import Huvud, Vardtillfalle
 from sir_format.validation import rules as _rules  # noqa: F401  (registers the rules)
+from sir_format.validation._base import Layer, Severity, Text
 from sir_format.validation._core import (
     EpisodeContext,
     FileRule,
-    Finding,
-    Hit,
-    Layer,
-    Severity,
-    Text,
     registered_episode_rules,
     registered_file_rules,
 )
+from sir_format.validation._findings import Finding, Hit
 from sir_format.validation._masking import protect
 from sir_format.validation._schema_layer import check_fragment
 from sir_format.validation._sources import (
@@ -54,16 +51,15 @@ from sir_format.validation._sources import (
     open_source,
 )
 from sir_format.validation.catalog import LANGUAGES, catalog
-
-if TYPE_CHECKING:
-    from sir_format.unit import UnitDeclaration
+from sir_format.validation.report import SkippedRules, ValidationReport
+from sir_format.validation.unit import InvalidUnitDeclarationError, UnitDeclaration
 
 __all__ = [
     "MAX_FINDINGS",
     "PROFILES",
-    "SkippedRules",
-    "ValidationError",
-    "ValidationReport",
+    "SkippedRules",  # defined in sir_format.validation.report, re-exported
+    "ValidationError",  # defined in sir_format.errors, re-exported
+    "ValidationReport",  # defined in sir_format.validation.report, re-exported
     "check_episode",
     "is_valid",
     "iter_findings",
@@ -81,110 +77,6 @@ MAX_FINDINGS = 1000
 """Default of ``validate(max_findings=...)``: most findings a report keeps."""
 
 _ERRORS = (Severity.FATAL, Severity.ERROR)
-_MAX_LISTED = 5
-
-
-@dataclass(frozen=True, slots=True)
-class SkippedRules:
-    """Rules that were not run, and why (their inputs failed a lower layer).
-
-    ``episode``/``episode_index`` name the episode, or are ``None`` when the rules were
-    skipped for the whole file.
-    """
-
-    codes: tuple[str, ...]
-    reason: Text
-    episode: str | None = None
-    episode_index: int | None = None
-    location: Location = ()
-
-    def message(self, lang: str = "sv") -> str:
-        return self.reason.sv if lang == "sv" else self.reason.en
-
-    @property
-    def path(self) -> str:
-        return logical_path(self.location)
-
-
-class ValidationError(SirFormatError):
-    """Raised by :meth:`ValidationReport.raise_for_errors` when a report has errors."""
-
-    def __init__(self, report: ValidationReport, lang: str | None = None) -> None:
-        self.report = report
-        lang = lang or report.lang
-        errors = report.errors
-        shown = "; ".join(
-            f"{f.code} {f.path or '(file)'}: {f.message(lang)}" for f in errors[:_MAX_LISTED]
-        )
-        more = f" (and {len(errors) - _MAX_LISTED} more)" if len(errors) > _MAX_LISTED else ""
-        super().__init__(f"{report.source}: {len(errors)} error(s): {shown}{more}")
-
-
-@dataclass(frozen=True, slots=True)
-class ValidationReport:
-    """The result of :func:`validate`.
-
-    Attributes:
-        findings: every finding, file-level first, then by episode, most severe first.
-        skipped: rules not run because their inputs failed a lower layer.
-        source: the file name (``<bytes>``, ``<text>``, ``<model>`` for in-memory input).
-        format: ``xml``, ``json``, ``model`` or ``unknown``.
-        profile: the profile that ran; ``layers`` the layers it ran.
-        episodes: the key of every episode seen (``LokaltId``, else ``#<position>``).
-        complete: ``False`` when the source could not be read to its end.
-        lang: the default language of :meth:`render` and of raised errors.
-        omitted: findings beyond ``max_findings`` that were counted but not kept, by code.
-    """
-
-    findings: tuple[Finding, ...]
-    skipped: tuple[SkippedRules, ...] = ()
-    source: str = "<input>"
-    format: str = "xml"
-    profile: str = "registry"
-    layers: tuple[Layer, ...] = ()
-    episodes: tuple[str, ...] = ()
-    complete: bool = True
-    lang: str = "sv"
-    omitted: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        """No fatal finding and no error (warnings are allowed)."""
-        return not any(f.severity in _ERRORS for f in self.findings)
-
-    @property
-    def errors(self) -> tuple[Finding, ...]:
-        """Fatal findings and errors."""
-        return tuple(f for f in self.findings if f.severity in _ERRORS)
-
-    @property
-    def fatal(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.severity is Severity.FATAL)
-
-    @property
-    def warnings(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
-
-    def __iter__(self) -> Iterator[Finding]:
-        return iter(self.findings)
-
-    def __len__(self) -> int:
-        return len(self.findings)
-
-    def codes(self) -> list[str]:
-        """The codes of all findings, in report order."""
-        return [f.code for f in self.findings]
-
-    def raise_for_errors(self, lang: str | None = None) -> None:
-        """Raise :class:`ValidationError` if there is any fatal finding or error."""
-        if not self.ok:
-            raise ValidationError(self, lang)
-
-    def render(self, lang: str | None = None, *, reveal_identities: bool = False) -> str:
-        """Human-readable text, grouped by episode, most severe first."""
-        from sir_format.validation.outputs import to_text
-
-        return to_text(self, lang=lang or self.lang, reveal_identities=reveal_identities)
 
 
 # --------------------------------------------------------------------------- entry points
@@ -677,8 +569,6 @@ def _load_unit(unit: Any) -> tuple[Any, list[Finding], bool]:
     if unit is None:
         return None, [], False
     if isinstance(unit, str | os.PathLike):
-        from sir_format.unit import InvalidUnitDeclarationError, UnitDeclaration
-
         try:
             return UnitDeclaration.load(unit), [], True
         except InvalidUnitDeclarationError as exc:

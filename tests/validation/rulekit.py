@@ -35,7 +35,6 @@ from sir_format.models import (
     Vardresultat,
     Vardtillfalle,
 )
-from sir_format.unit import UnitDeclaration, example_path
 from sir_format.validation._core import (
     EpisodeContext,
     Finding,
@@ -45,6 +44,7 @@ from sir_format.validation._core import (
     registered_file_rules,
 )
 from sir_format.validation.catalog import get_rule, placeholders
+from sir_format.validation.unit import UnitDeclaration, example_path
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

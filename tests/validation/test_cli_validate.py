@@ -95,7 +95,7 @@ def test_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPat
 
 
 def test_unit_declaration(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    from sir_format.unit import example_path
+    from sir_format.validation.unit import example_path
 
     code, out, _ = run(capsys, "validate", "--unit", example_path("iva"), GOOD[0])
     assert code == 1 and "SIR-R200" in out  # dictionary §9: file A lacks NEMS

@@ -205,12 +205,16 @@ def test_every_dictionary_rule_is_in_the_catalog_with_its_severity() -> None:
     assert registry == set(rows)
 
 
+# Rules whose message §12 of the dictionary changes (D8: SIR-R052 says it checks the category).
+SECTION_12_MESSAGES = frozenset({"SIR-R052"})
+
+
 def test_dictionary_messages_are_the_catalog_defaults() -> None:
     rows = _dictionary_rows()
     text = DICTIONARY.read_text(encoding="utf-8")
     for code in rows:
         rule = get_rule(code)
-        if rule.variants or rule.section == "6.9":
+        if rule.variants or rule.section == "6.9" or code in SECTION_12_MESSAGES:
             continue
         line = next(line for line in text.splitlines() if line.startswith(f"| {code} |"))
         assert rule.message.en in line, code
@@ -450,7 +454,7 @@ def test_profiles_select_layers() -> None:
 
 
 def test_unit_layer_runs_only_with_a_declaration() -> None:
-    from sir_format.unit import example_path
+    from sir_format.validation.unit import example_path
 
     without = validate(FILE_A_XML)
     assert Layer.UNIT not in without.layers
@@ -461,7 +465,7 @@ def test_unit_layer_runs_only_with_a_declaration() -> None:
 
 
 def test_invalid_unit_declaration_is_reported_and_skips_unit_rules(tmp_path: Path) -> None:
-    from sir_format.unit import example_path
+    from sir_format.validation.unit import example_path
 
     text = example_path("ima").read_text(encoding="utf-8")
     bad = tmp_path / "sir-enhet.toml"
@@ -652,7 +656,7 @@ def test_validator_profiles_are_documented_layers() -> None:
 
 
 def test_rule_findings_provide_every_placeholder_of_their_template() -> None:
-    from sir_format.unit import example_path
+    from sir_format.validation.unit import example_path
 
     xml = fixture_text(FILE_A_XML)
     variants = [

@@ -1,4 +1,4 @@
-"""The identity-number wrappers over python-stdnum (12-digit form, day + 60, reservnummer)."""
+"""The reasons of SIR-R001 and SIR-R010…R012 over the identity modules of sir_format.domain."""
 
 from __future__ import annotations
 
@@ -10,8 +10,11 @@ from hypothesis import strategies as st
 from hypothesis_profiles import examples
 from rulekit import number
 
+from sir_format.domain import personnummer, samordningsnummer
+from sir_format.errors import IdentifierError
+from sir_format.models import Kon
 from sir_format.validation import identity as ident
-from sir_format.validation._core import Text
+from sir_format.validation.identity import Reason as Text
 
 
 def wrong_check(value: str) -> str:
@@ -83,14 +86,17 @@ def test_invalid_samordningsnummer(value: str, reason: Text) -> None:
 
 
 def test_birth_date_and_sex() -> None:
-    assert ident.birth_date("195711069137") == date(1957, 11, 6)
-    assert ident.birth_date(number("19571166"), samordning=True) == date(1957, 11, 6)
-    assert ident.birth_date(number("19571166")) is None  # day 66 is no date
-    assert ident.birth_date(number("19571106"), samordning=True) is None
-    assert ident.birth_date("AB123456") is None
-    assert ident.is_male("195711069137") is True  # digit 11 = 3
-    assert ident.is_male("194809224464") is False  # digit 11 = 6
-    assert ident.is_male("AB123456") is None
+    assert personnummer.birth_date("195711069137") == date(1957, 11, 6)
+    assert samordningsnummer.birth_date(number("19571166")) == date(1957, 11, 6)
+    assert personnummer.sex("195711069137") is Kon.MAN  # digit 11 = 3
+    assert personnummer.sex("194809224464") is Kon.KVINNA  # digit 11 = 6
+    for read in (personnummer.birth_date, samordningsnummer.birth_date, personnummer.sex):
+        with pytest.raises(IdentifierError):
+            read("AB123456")
+    with pytest.raises(IdentifierError):
+        personnummer.birth_date(number("19571166"))  # day 66 is no date
+    with pytest.raises(IdentifierError):
+        samordningsnummer.birth_date(number("19571106"))
 
 
 @settings(max_examples=examples(80), deadline=None)
@@ -102,11 +108,11 @@ def test_generated_numbers_round_trip(born: date, serial: int) -> None:
     ymd = born.strftime("%Y%m%d")
     pnr = number(ymd, f"{serial:03d}")
     assert ident.personnummer_reason(pnr) is None
-    assert ident.birth_date(pnr) == born
-    assert ident.is_male(pnr) is (serial % 10 % 2 == 1)
+    assert personnummer.birth_date(pnr) == born
+    assert (personnummer.sex(pnr) is Kon.MAN) is (serial % 10 % 2 == 1)
     snr = number(f"{ymd[:6]}{born.day + 60:02d}", f"{serial:03d}")
     assert ident.samordningsnummer_reason(snr) is None
-    assert ident.birth_date(snr, samordning=True) == born
+    assert samordningsnummer.birth_date(snr) == born
     assert ident.personnummer_reason(wrong_check(pnr)) == ident.BAD_CHECK_DIGIT
 
 
@@ -121,13 +127,6 @@ def test_valid_reservnummer(value: str) -> None:
 @pytest.mark.parametrize("value", ["ab123456", "AB123", "A" * 21, "AB-1234", "AB 1234", ""])
 def test_invalid_reservnummer(value: str) -> None:
     assert ident.reservnummer_reason(value) == ident.BAD_RESERV_FORMAT
-
-
-def test_orgnr() -> None:
-    assert ident.orgnr_reason("2321000016") is None
-    assert ident.orgnr_reason("2321000017") == ident.BAD_CHECK_DIGIT
-    assert ident.orgnr_reason("232100001") == ident.NOT_10_DIGITS
-    assert ident.orgnr_reason("232100-0016") == ident.NOT_10_DIGITS
 
 
 @pytest.mark.parametrize(
@@ -155,7 +154,7 @@ def test_invalid_hsa_id(value: str, reason: Text) -> None:
 
 def test_reasons_have_both_languages() -> None:
     reasons = [v for v in vars(ident).values() if isinstance(v, Text)]
-    assert len(reasons) >= 9
+    assert len(reasons) >= 8
     for reason in reasons:
         assert reason.sv.strip()
         assert reason.en.strip()

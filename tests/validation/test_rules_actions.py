@@ -20,10 +20,10 @@ from sir_format.models import (
     Vardtillfalle,
     Vardtyp,
 )
-from sir_format.unit import UnitDeclaration
 from sir_format.validation._core import Severity
 from sir_format.validation.reference import kva
 from sir_format.validation.rules import actions as rules_module
+from sir_format.validation.unit import UnitDeclaration
 
 CODES = [f"SIR-R07{n}" for n in range(8)]
 

@@ -12,6 +12,7 @@ from sir_format.models import Kon, Personnummertyp, SIRData
 from sir_format.validation import identity as ident
 from sir_format.validation._core import Finding, Hit, Identity, Severity
 from sir_format.validation.catalog import get_rule
+from sir_format.validation.rules.identity import reason_text
 
 PNR = FILE_A.vardtillfalle[0].grunddata.personnummer  # 195711069137, man, born 1957-11-06
 PERSONNUMMER = g_at("Personnummer")
@@ -47,10 +48,10 @@ def test_dictionary_examples_are_clean(code: str, report: SIRData) -> None:
         (number("20241104"), ident.AFTER_START),  # born the day after Inskrivningstid
     ],
 )
-def test_r010_fires(value: str, reason: object) -> None:
+def test_r010_fires(value: str, reason: ident.Reason) -> None:
     report = with_id(Personnummertyp.PERSONNUMMER, value)
     assert hits("SIR-R010", report) == [
-        Hit({"v": Identity(value), "reason": reason}, PERSONNUMMER)
+        Hit({"v": Identity(value), "reason": reason_text(reason)}, PERSONNUMMER)
     ]
 
 
@@ -73,11 +74,11 @@ def test_r010_ignores_other_kinds() -> None:
         (number("19571166")[:-1] + "0", ident.BAD_CHECK_DIGIT),
     ],
 )
-def test_r011_fires(value: str, reason: object) -> None:
+def test_r011_fires(value: str, reason: ident.Reason) -> None:
     assert value != number("19571166")
     report = with_id(Personnummertyp.SAMORDNINGSNUMMER, value)
     assert hits("SIR-R011", report) == [
-        Hit({"v": Identity(value), "reason": reason}, PERSONNUMMER)
+        Hit({"v": Identity(value), "reason": reason_text(reason)}, PERSONNUMMER)
     ]
 
 

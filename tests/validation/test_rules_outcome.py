@@ -17,10 +17,10 @@ from sir_format.models import (
     Vardresultat,
     Vardtyp,
 )
-from sir_format.unit import UnitDeclaration
 from sir_format.validation._core import Hit, Severity, Text
 from sir_format.validation.catalog import get_rule
 from sir_format.validation.rules.outcome import NO_PROTOCOL, protocol_for
+from sir_format.validation.unit import UnitDeclaration
 
 A2020 = (("Avlidna2020", None),)
 A2024 = (("Avliden2024", None),)

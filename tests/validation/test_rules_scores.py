@@ -30,10 +30,10 @@ from sir_format.models import (
     VardeOkant,
     Vardtillfalle,
 )
-from sir_format.unit import UnitDeclaration
 from sir_format.validation._core import Severity
 from sir_format.validation.catalog import get_rule
 from sir_format.validation.rules import scores
+from sir_format.validation.unit import UnitDeclaration
 
 CODES = [f"SIR-R08{n}" for n in range(8)]
 

@@ -24,9 +24,9 @@ from rulekit import (
 )
 
 from sir_format.models import Atgard, Atgarder, Huvud, SIRData, Vardtillfalle, Vardtyp
-from sir_format.unit import UnitDeclaration, example_path
 from sir_format.validation._core import Finding, Layer, Severity, registered_file_rules
 from sir_format.validation.rules import unit_rules
+from sir_format.validation.unit import UnitDeclaration, example_path
 
 EPISODE_CODES = ["SIR-R200", "SIR-R201", "SIR-R202", "SIR-R205", "SIR-R207"]
 FILE_CODES = ["SIR-R203", "SIR-R204"]

@@ -12,18 +12,18 @@ import pytest
 from sir_format.errors import SirFormatError, UnitDeclarationError
 from sir_format.metadata import model_info
 from sir_format.models import Vardtillfalle, Vardtyp
-from sir_format.unit import (
-    DECLARATION_FORMAT,
-    InvalidUnitDeclarationError,
-    UnitDeclaration,
-    example_path,
-)
 from sir_format.validation._core import Finding, Severity, Text
 from sir_format.validation.applicability import (
     DECLARABLE_MODULES,
     MATRIX,
     VARDTYPER,
     applicable_modules,
+)
+from sir_format.validation.unit import (
+    DECLARATION_FORMAT,
+    InvalidUnitDeclarationError,
+    UnitDeclaration,
+    example_path,
 )
 
 IVA_TOML = example_path("iva").read_text(encoding="utf-8")
@@ -410,12 +410,12 @@ def test_dumps_escapes_strings() -> None:
 def test_docstring_examples() -> None:
     import doctest
 
-    import sir_format.unit
     import sir_format.validation.applicability
     import sir_format.validation.reference.kva
+    import sir_format.validation.unit
 
     for module in (
-        sir_format.unit,
+        sir_format.validation.unit,
         sir_format.validation.applicability,
         sir_format.validation.reference.kva,
     ):
@@ -506,3 +506,54 @@ def test_applicable_modules_for_the_examples() -> None:
         "Omvårdnad",
         "ViktOchLängd",
     }
+
+
+# -- SIR-R206 texts come from the catalog ---------------------------------------------------
+
+
+def _text_names_used_by_the_reader() -> set[str]:
+    """Names of catalog texts the reader's source asks for (``_problem(key, "name")``)."""
+    import ast
+
+    import sir_format.validation.unit as unit_module
+
+    tree = ast.parse(Path(unit_module.__file__).read_text(encoding="utf-8"))
+    used = {
+        node.args[1].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "_problem"
+        and len(node.args) > 1
+        and isinstance(node.args[1], ast.Constant)
+    }
+    conditional = {"mandatory_module", "unknown_module"}  # chosen by an expression
+    return used | conditional | set(unit_module._TOML_TYPES.values())
+
+
+def test_every_reason_text_is_in_the_catalog_and_used() -> None:
+    from sir_format.validation.catalog import get_rule, placeholders
+
+    texts = get_rule("SIR-R206").texts
+    assert set(texts) == _text_names_used_by_the_reader()
+    for name, text in texts.items():
+        assert placeholders(text.sv) == placeholders(text.en), name
+        assert text.sv != text.en or not text.sv.strip(), name
+
+
+def test_reason_texts_are_filled_in_both_languages() -> None:
+    from sir_format.validation.catalog import get_rule
+
+    rule = get_rule("SIR-R206")
+    text = rule.text("unknown_vardtyp", v="ICU", known=("IVA", "IMA"))
+    assert text.en == 'unknown vårdtyp "ICU"; expected one of IVA, IMA'
+    assert text.sv == 'okänd vårdtyp "ICU"; förväntat en av IVA, IMA'
+    with pytest.raises(KeyError, match="no text 'nonsense'"):
+        rule.text("nonsense")
+    data = iva_data()
+    data["enhet"]["vardtyper"] = ["ICU"]
+    [finding] = UnitDeclaration.check(data)
+    assert finding.message("sv") == (
+        "Enhetens deklaration är ogiltig: [enhet].vardtyper: "
+        'okänd vårdtyp "ICU"; förväntat en av IVA, TIVA, BIVA, Postoperativ, HIA, Övrig, IMA.'
+    )

@@ -11,8 +11,8 @@ from rulekit import FIXTURES
 
 import sir_format
 from sir_format.cli import main
-from sir_format.errors import UnitDeclarationError
-from sir_format.unit import InvalidUnitDeclarationError, UnitDeclaration, example_path
+from sir_format.errors import InvalidUnitDeclarationError, UnitDeclarationError
+from sir_format.validation.unit import UnitDeclaration, example_path
 
 VALID = example_path("ima").read_text(encoding="utf-8")
 

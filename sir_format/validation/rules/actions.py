@@ -1,8 +1,9 @@
 """Actions and complications, SIR-R070…R077 (data dictionary §6.7).
 
 SIR-R071/R072 read the small KVÅ reference list of
-:mod:`sir_format.validation.reference.kva`; the actions a unit declares in its
-``sir-enhet.toml`` count as known codes for SIR-R071.
+:mod:`sir_format.domain.kva`; the actions a unit declares in its ``sir-enhet.toml`` count as
+known codes for SIR-R071. The codes with a special meaning come from
+:mod:`sir_format.domain.registry`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from sir_format._paths import Location
+from sir_format.domain import kva, registry
 from sir_format.metadata import model_info
 from sir_format.models import (
     Atgard,
@@ -22,17 +24,16 @@ from sir_format.models import (
     Vardtyp,
 )
 from sir_format.validation._core import EpisodeContext, Hit, episode_rule
-from sir_format.validation.reference import kva
 
 __all__ = ["CHEST_DRAIN_CODES", "NO_COMPLICATION", "THORACIC_DRAIN_ACTION"]
 
-CHEST_DRAIN_CODES = frozenset({"SK-061", "SK-062", "SK-063", "SK-064"})
+CHEST_DRAIN_CODES = frozenset(code.value for code in registry.CHEST_DRAIN_COMPLICATIONS)
 """Complications that carry ``ThoraxdränageInlagt`` (SIR-R070, SIR-R075)."""
 
-NO_COMPLICATION = "SK-000"
+NO_COMPLICATION = registry.NO_COMPLICATION.value
 """The code stating that no complication occurred (SIR-R074, SIR-R075)."""
 
-THORACIC_DRAIN_ACTION = "GAA10"
+THORACIC_DRAIN_ACTION = registry.THORACIC_DRAIN
 """KVÅ code of a thoracic drain (SIR-R070)."""
 
 _TIVA_ONLY_PREFIX = "SK-4"

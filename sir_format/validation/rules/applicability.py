@@ -1,11 +1,9 @@
 """Applicability rules SIR-R030…R039 (data dictionary §5.2 and §6.4).
 
-The §5.2 matrix itself lives in :mod:`sir_format.validation.applicability` (one copy, shared
-with the unit declaration and SIR-R200); these rules read its vårdtyp, age and first-start
-conditions. :data:`M_ICU_FIELDS` names the ``Grunddata`` rows the dictionary marks **M-ICU**
-(mandatory for ICU vårdtyper, optional for IMA): the XSD cannot say this (those rows have
-``minOccurs="0"``), so the list lives here, in one place, and is checked against the metadata
-at import.
+The §5.2 matrix itself lives in :mod:`sir_format.domain.registry` (one copy, shared with the
+unit declaration, SIR-R200 and the test data); these rules read its vårdtyp, age and
+first-start conditions. :data:`M_ICU_FIELDS` (the ``Grunddata`` rows the dictionary marks
+**M-ICU**: mandatory for ICU vårdtyper, optional for IMA) lives there too.
 """
 
 from __future__ import annotations
@@ -13,31 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sir_format._paths import Location
+from sir_format.domain.registry import M_ICU_FIELDS, MATRIX
 from sir_format.metadata import model_info
 from sir_format.models import Grunddata, Vardtillfalle, Vardtyp
 from sir_format.validation._core import EpisodeContext, Hit, Severity, episode_rule
-from sir_format.validation.applicability import MATRIX
 
 __all__ = ["M_ICU_FIELDS"]
-
-M_ICU_FIELDS: tuple[str, ...] = (
-    "Postnummer",
-    "Ankomsttid",
-    "Ankomstorsak",
-    "Akutinläggning",
-    "Opereradstatus",
-    "Utskrivningsorsak",
-)
-"""Wire names of the ``Grunddata`` rows marked M-ICU in dictionary §2.2 (SIR-R036)."""
 
 _EPISODE = model_info(Vardtillfalle).by_py
 _EPISODE_WIRE = model_info(Vardtillfalle).by_wire
 _G_WIRE = model_info(Grunddata).by_wire
 _GRUNDDATA = _EPISODE["grunddata"].wire_name
-
-for _name in M_ICU_FIELDS:  # a rename in the schema must fail loudly, not silently skip
-    if _name not in _G_WIRE or _G_WIRE[_name].min_occurs != 0:
-        raise RuntimeError(f"M-ICU row {_name} is not an optional Grunddata element")
 
 _SAPS3 = _EPISODE["saps3"].wire_name
 _PIM3 = _EPISODE["pim3"].wire_name

@@ -16,6 +16,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
+from sir_format.domain.registry import CONSENT_AGE
 from sir_format.metadata import FieldInfo, model_info
 from sir_format.models import (
     Avliden2024,
@@ -39,8 +40,9 @@ MISSING = Text(sv="saknas", en="missing")
 NOT_ALLOWED = Text(sv="ska inte anges", en="not allowed")
 """``state`` of an answer that is present but not allowed."""
 
-ADULT_AGE = 18
-"""Age at death from which presumed consent replaces the guardians' answer (SIR-R093)."""
+ADULT_AGE = CONSENT_AGE
+"""Age at death from which presumed consent replaces the guardians' answer (SIR-R093); see
+:data:`sir_format.domain.registry.CONSENT_AGE`."""
 
 _GUARDIAN_ANSWERS = frozenset(
     {ViljaResultat.VARDNADSHAVARE_MEDGAV, ViljaResultat.VARDNADSHAVARE_MEDGAV_EJ}

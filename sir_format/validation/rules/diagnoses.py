@@ -22,7 +22,7 @@ from sir_format.validation.identity import embedded_identity_numbers
 from sir_format.validation.reference.icd10se import icd10se, normalise
 
 if TYPE_CHECKING:
-    from sir_format.unit import UnitDeclaration
+    from sir_format.validation.unit import UnitDeclaration
 
 __all__: list[str] = []
 

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sir_format._paths import Location
+from sir_format.domain import hsa_id
 from sir_format.metadata import model_info
 from sir_format.models import Huvud, SIRData
 from sir_format.validation._core import EpisodeContext, Hit, file_rule
-from sir_format.validation.identity import hsa_id_reason
 
 if TYPE_CHECKING:
-    from sir_format.unit import UnitDeclaration
+    from sir_format.validation.unit import UnitDeclaration
 
 __all__ = ["FUTURE_TOLERANCE", "now"]
 
@@ -74,7 +74,7 @@ class HsaIdRule(_HeaderRule):
 
     def check(self, header: Huvud) -> Iterator[Hit]:
         value = header.hsa_id or ""
-        if hsa_id_reason(value) is not None:
+        if not hsa_id.is_valid(value):
             yield Hit({"v": value}, _at("hsa_id"))
 
 

@@ -10,21 +10,20 @@ from collections.abc import Iterator
 from datetime import date
 
 from sir_format._paths import Location
+from sir_format.domain import personnummer, reservnummer, samordningsnummer
+from sir_format.domain.registry import MAX_AGE
+from sir_format.errors import IdentifierError
 from sir_format.metadata import model_info
 from sir_format.models import Grunddata, Kon, Personnummertyp, Vardtillfalle
-from sir_format.validation._core import EpisodeContext, Hit, Identity, episode_rule
+from sir_format.validation._core import EpisodeContext, Hit, Identity, Text, episode_rule
 from sir_format.validation.identity import (
-    birth_date,
-    is_male,
+    Reason,
     personnummer_reason,
     reservnummer_reason,
     samordningsnummer_reason,
 )
 
-__all__ = ["MAX_AGE"]
-
-MAX_AGE = 125
-"""Oldest plausible age in completed years at ``Inskrivningstid`` (SIR-R015)."""
+__all__ = ["MAX_AGE", "reason_text"]
 
 _G = model_info(Grunddata).by_py
 _GRUNDDATA = model_info(Vardtillfalle).by_py["grunddata"].wire_name
@@ -32,6 +31,11 @@ _GRUNDDATA = model_info(Vardtillfalle).by_py["grunddata"].wire_name
 
 def _at(py_name: str) -> Location:
     return ((_GRUNDDATA, None), (_G[py_name].wire_name, None))
+
+
+def reason_text(reason: Reason) -> Text:
+    """A reason as a message parameter (rendered in the finding's language)."""
+    return Text(sv=reason.sv, en=reason.en)
 
 
 @episode_rule("SIR-R010")
@@ -42,7 +46,8 @@ def personnummer_valid(ctx: EpisodeContext) -> Iterator[Hit]:
         return
     reason = personnummer_reason(g.personnummer, not_after=ctx.start.date())
     if reason is not None:
-        yield Hit({"v": Identity(g.personnummer), "reason": reason}, _at("personnummer"))
+        params = {"v": Identity(g.personnummer), "reason": reason_text(reason)}
+        yield Hit(params, _at("personnummer"))
 
 
 @episode_rule("SIR-R011")
@@ -53,7 +58,8 @@ def samordningsnummer_valid(ctx: EpisodeContext) -> Iterator[Hit]:
         return
     reason = samordningsnummer_reason(g.personnummer)
     if reason is not None:
-        yield Hit({"v": Identity(g.personnummer), "reason": reason}, _at("personnummer"))
+        params = {"v": Identity(g.personnummer), "reason": reason_text(reason)}
+        yield Hit(params, _at("personnummer"))
 
 
 @episode_rule("SIR-R012")
@@ -68,21 +74,37 @@ def reservnummer_valid(ctx: EpisodeContext) -> Iterator[Hit]:
         yield Hit(params, _at("idbegrepp"))
 
 
-def _encoded_birth_date(g: Grunddata) -> tuple[bool, date | None]:
-    """(applies, date or None) for the kinds that encode a birth date."""
-    if g.personnummertyp is Personnummertyp.PERSONNUMMER:
-        return True, birth_date(g.personnummer)
-    if g.personnummertyp is Personnummertyp.SAMORDNINGSNUMMER:
-        return True, birth_date(g.personnummer, samordning=True)
-    return False, None
+_ENCODING = {
+    Personnummertyp.PERSONNUMMER: personnummer,
+    Personnummertyp.SAMORDNINGSNUMMER: samordningsnummer,
+}
+"""The kinds whose number encodes birth date and sex, and the module that reads them."""
+
+
+def _encoded_birth_date(g: Grunddata) -> date | None:
+    """The birth date the number encodes, or None (a reservnummer, or no real date)."""
+    module = _ENCODING.get(g.personnummertyp)
+    try:
+        return module.birth_date(g.personnummer) if module is not None else None
+    except IdentifierError:
+        return None
+
+
+def _encoded_sex(g: Grunddata) -> Kon | None:
+    """The sex the number encodes, or None (a reservnummer, or not 12 digits)."""
+    module = _ENCODING.get(g.personnummertyp)
+    try:
+        return module.sex(g.personnummer) if module is not None else None
+    except IdentifierError:
+        return None
 
 
 @episode_rule("SIR-R013")
 def birth_date_matches(ctx: EpisodeContext) -> Iterator[Hit]:
     """``Födelsedatum`` equals the date the number encodes (skipped if it encodes none)."""
     g = ctx.episode.grunddata
-    applies, encoded = _encoded_birth_date(g)
-    if applies and encoded is not None and encoded != g.fodelsedatum:
+    encoded = _encoded_birth_date(g)
+    if encoded is not None and encoded != g.fodelsedatum:
         yield Hit({"d": g.fodelsedatum}, _at("fodelsedatum"))
 
 
@@ -96,8 +118,8 @@ def sex_matches(ctx: EpisodeContext) -> Iterator[Hit]:
     if g.kon is Kon.VARDE_OKANT:
         yield hit
         return
-    male = is_male(g.personnummer)
-    if male is not None and male != (g.kon is Kon.MAN):
+    encoded = _encoded_sex(g)
+    if encoded is not None and encoded is not g.kon:
         yield hit
 
 
@@ -115,6 +137,5 @@ def reservnummer_looks_valid(ctx: EpisodeContext) -> Iterator[Hit]:
     g = ctx.episode.grunddata
     if g.personnummertyp is not Personnummertyp.RESERVNUMMER:
         return
-    value = g.personnummer
-    if personnummer_reason(value) is None or samordningsnummer_reason(value) is None:
-        yield Hit({"v": Identity(value)}, _at("personnummer"))
+    if reservnummer.looks_like_personal_number(g.personnummer):
+        yield Hit({"v": Identity(g.personnummer)}, _at("personnummer"))

@@ -7,22 +7,19 @@ first episode of the other kind (once per file, at its ``Grunddata/Vårdtyp``).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from typing import TYPE_CHECKING
 
 from sir_format._paths import Location
+from sir_format.domain.registry import IMA_REPORTING_OPENED
 from sir_format.metadata import model_info
 from sir_format.models import Grunddata, SIRData, Vardtillfalle, Vardtyp
 from sir_format.validation._core import EpisodeContext, Hit, episode_rule, file_rule
 
 if TYPE_CHECKING:
     from sir_format.models import Huvud
-    from sir_format.unit import UnitDeclaration
+    from sir_format.validation.unit import UnitDeclaration
 
 __all__ = ["IMA_REPORTING_OPENED", "MixedImaRule"]
-
-IMA_REPORTING_OPENED = date(2025, 4, 1)
-"""First episode start date of IMA reporting (SIR-R121)."""
 
 _EPISODES = model_info(SIRData).by_py["vardtillfalle"].wire_name
 _GRUNDDATA = model_info(Vardtillfalle).by_py["grunddata"].wire_name

@@ -2,7 +2,7 @@
 
 The death date is the date of ``Utskrivningstid`` when ``Vårdresultat`` = ``Avliden``. Which
 protocol applies to which death dates is read from the death-date windows of the §5.2 matrix
-(:mod:`sir_format.validation.applicability`). SIR-R041 needs the unit declaration
+(:mod:`sir_format.domain.registry`). SIR-R041 needs the unit declaration
 (``ctx.unit.modules``) and does nothing without one.
 """
 
@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from datetime import date
 
 from sir_format._paths import Location
+from sir_format.domain.registry import DEATH_PROTOCOL_VARDTYPER, MATRIX
 from sir_format.metadata import model_info
 from sir_format.models import Grunddata, UtskrivenTill, Utskrivningsorsak, Vardtillfalle
 from sir_format.validation._core import EpisodeContext, Hit, Text, episode_rule
-from sir_format.validation.applicability import DEATH_PROTOCOL_VARDTYPER, MATRIX
 
 __all__ = ["DEATH_PROTOCOLS", "NO_PROTOCOL", "protocol_for"]
 

@@ -27,8 +27,8 @@ from sir_format.models import (
     SOFARegistrering,
     Vardtillfalle,
 )
-from sir_format.unit import DEFAULT_SOFA_TID
 from sir_format.validation._core import EpisodeContext, Hit, Severity, episode_rule
+from sir_format.validation.unit import DEFAULT_SOFA_TID
 
 __all__ = ["format_dates", "sofa_time"]
 
@@ -96,7 +96,12 @@ def _nems_at(index: int, py_name: str | None = None) -> Location:
 
 @episode_rule("SIR-R080")
 def sofa_at_unit_time(ctx: EpisodeContext) -> Iterator[Hit]:
-    """Each SOFA registration is at the unit's SOFA time, at most one per date."""
+    """Each SOFA registration is at the unit's SOFA time, at most one per date.
+
+    A row off the SOFA time is reported for its time; a row at the SOFA time is reported when
+    an earlier row of its date was also at the SOFA time. So the rows found do not depend on
+    the order of the registrations in the file.
+    """
     at = sofa_time(ctx)
     clock = f"{at.hour:02d}:{at.minute:02d}"
     seen: set[date] = set()
@@ -104,7 +109,8 @@ def sofa_at_unit_time(ctx: EpisodeContext) -> Iterator[Hit]:
         moment: datetime = row.tidpunkt
         if moment.time() != at or moment.date() in seen:
             yield Hit({"t": moment, "hh:mm": clock}, _sofa_at(i, "tidpunkt"))
-        seen.add(moment.date())
+        else:
+            seen.add(moment.date())
 
 
 @episode_rule("SIR-R081")

@@ -1,13 +1,13 @@
 """Unit rules SIR-R200…R205 and SIR-R207 (data dictionary §7.2).
 
 They run only with a unit declaration (``ctx.unit``); SIR-R206 (an invalid declaration) is
-reported when the declaration is read, see :mod:`sir_format.unit`.
+reported when the declaration is read, see :mod:`sir_format.validation.unit`.
 
 Interpretations:
 
 - An episode that started before the declaration's ``giltig_fran`` is not covered by it: it
   gets SIR-R207 and none of SIR-R200, R201, R202 or R205.
-- SIR-R200 uses the one §5.2 matrix (:mod:`sir_format.validation.applicability`): vårdtyp,
+- SIR-R200 uses the one §5.2 matrix (:mod:`sir_format.domain.registry`): vårdtyp,
   age, episode start date, outcome and death date, and for ``Sederingsmål`` a registered
   ``DG021``. An empty ``<Åtgärder/>`` satisfies a declared ``Åtgärder``.
 - SIR-R201 considers the declarable modules only (``Grunddata`` and ``Diagnoser`` are
@@ -23,13 +23,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sir_format._paths import Location
+from sir_format.domain.registry import MATRIX
 from sir_format.metadata import model_info
 from sir_format.models import Atgard, Atgarder, Grunddata, Huvud, SIRData, Vardtillfalle
 from sir_format.validation._core import EpisodeContext, Hit, episode_rule, file_rule
-from sir_format.validation.applicability import MATRIX
 
 if TYPE_CHECKING:
-    from sir_format.unit import UnitDeclaration
+    from sir_format.validation.unit import UnitDeclaration
 
 __all__ = ["DepartmentNameRule", "HsaIdMatchRule"]
 

@@ -1,0 +1,290 @@
+"""The validation report: findings, skipped rules and the plain-text rendering.
+
+:class:`ValidationReport` is what :func:`~sir_format.validation.validate` returns;
+:func:`to_text` is its human-readable form (:meth:`ValidationReport.render`). The machine
+formats (JSON, SARIF, JUnit) are in :mod:`sir_format.validation.outputs`, above this module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from sir_format._paths import Location, logical_path
+from sir_format.errors import ValidationError
+from sir_format.metadata import model_info
+from sir_format.models import SIRData
+from sir_format.validation._base import Layer, Severity, Text
+from sir_format.validation._findings import Finding
+from sir_format.validation.catalog import LANGUAGES
+
+__all__ = ["Reports", "SkippedRules", "ValidationReport", "printable", "to_text"]
+
+_ERRORS = (Severity.FATAL, Severity.ERROR)
+_EPISODE = model_info(SIRData).by_py["vardtillfalle"].wire_name
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedRules:
+    """Rules that were not run, and why (their inputs failed a lower layer).
+
+    ``episode``/``episode_index`` name the episode, or are ``None`` when the rules were
+    skipped for the whole file.
+    """
+
+    codes: tuple[str, ...]
+    reason: Text
+    episode: str | None = None
+    episode_index: int | None = None
+    location: Location = ()
+
+    def message(self, lang: str = "sv") -> str:
+        return self.reason.sv if lang == "sv" else self.reason.en
+
+    @property
+    def path(self) -> str:
+        return logical_path(self.location)
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationReport:
+    """The result of :func:`validate`.
+
+    Attributes:
+        findings: every finding, file-level first, then by episode, most severe first.
+        skipped: rules not run because their inputs failed a lower layer.
+        source: the file name (``<bytes>``, ``<text>``, ``<model>`` for in-memory input).
+        format: ``xml``, ``json``, ``model`` or ``unknown``.
+        profile: the profile that ran; ``layers`` the layers it ran.
+        episodes: the key of every episode seen (``LokaltId``, else ``#<position>``).
+        complete: ``False`` when the source could not be read to its end.
+        lang: the default language of :meth:`render` and of raised errors.
+        omitted: findings beyond ``max_findings`` that were counted but not kept, by code.
+    """
+
+    findings: tuple[Finding, ...]
+    skipped: tuple[SkippedRules, ...] = ()
+    source: str = "<input>"
+    format: str = "xml"
+    profile: str = "registry"
+    layers: tuple[Layer, ...] = ()
+    episodes: tuple[str, ...] = ()
+    complete: bool = True
+    lang: str = "sv"
+    omitted: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """No fatal finding and no error (warnings are allowed)."""
+        return not any(f.severity in _ERRORS for f in self.findings)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """Fatal findings and errors."""
+        return tuple(f for f in self.findings if f.severity in _ERRORS)
+
+    @property
+    def fatal(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.FATAL)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.findings)
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    def codes(self) -> list[str]:
+        """The codes of all findings, in report order."""
+        return [f.code for f in self.findings]
+
+    def raise_for_errors(self, lang: str | None = None) -> None:
+        """Raise :class:`ValidationError` if there is any fatal finding or error."""
+        if not self.ok:
+            raise ValidationError(self, lang)
+
+    def render(self, lang: str | None = None, *, reveal_identities: bool = False) -> str:
+        """Human-readable text, grouped by episode, most severe first."""
+        return to_text(self, lang=lang or self.lang, reveal_identities=reveal_identities)
+
+
+# --------------------------------------------------------------------------- text
+
+Reports = ValidationReport | Iterable[ValidationReport]
+"""One report, or several (one per file)."""
+
+_WORDS: dict[str, dict[str, str]] = {
+    "sv": {
+        "fatal": "KRITISKT",
+        "error": "FEL",
+        "warning": "VARNING",
+        "file": "Filen",
+        "episode": _EPISODE,
+        "line": "rad",
+        "ok": "godkänd",
+        "skipped": "Ej kontrollerat",
+        "rules for": "reglerna för",
+        "rules": "reglerna",
+        "incomplete": "filen kunde inte läsas till slutet",
+        "profile": "profil",
+        "omitted": "Visas inte: ytterligare",
+    },
+    "en": {
+        "fatal": "FATAL",
+        "error": "ERROR",
+        "warning": "WARNING",
+        "file": "File",
+        "episode": "Episode",
+        "line": "line",
+        "ok": "OK",
+        "skipped": "Not checked",
+        "rules for": "rules for",
+        "rules": "rules",
+        "incomplete": "the file could not be read to its end",
+        "profile": "profile",
+        "omitted": "Not listed:",
+    },
+}
+_COUNTED: dict[str, dict[str, tuple[str, str]]] = {
+    "sv": {
+        "errors": ("fel", "fel"),
+        "warnings": ("varning", "varningar"),
+        "episodes": ("vårdtillfälle", "vårdtillfällen"),
+        "findings": ("anmärkning", "anmärkningar"),
+    },
+    "en": {
+        "errors": ("error", "errors"),
+        "warnings": ("warning", "warnings"),
+        "episodes": ("episode", "episodes"),
+        "findings": ("more finding", "more findings"),
+    },
+}
+
+
+_NONCHARACTERS = "".join(
+    chr(plane | 0xFFFE) + chr(plane | 0xFFFF) for plane in range(0x10000, 0x110000, 0x10000)
+)
+_UNSHOWABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff" + _NONCHARACTERS + "]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    point = ord(match.group())
+    if point < 0x100:
+        return f"\\x{point:02x}"
+    return f"\\u{point:04x}" if point < 0x10000 else f"\\U{point:08x}"
+
+
+def printable(text: str) -> str:
+    """``text`` as every output format can hold it: control characters (C0 with TAB, LF and
+    CR, DEL, C1), line and paragraph separators, lone surrogates and noncharacters are shown
+    as Python-style escapes (``\\x01``, ``\\ud800``, ``\\uffff``); everything else is kept."""
+    return _UNSHOWABLE.sub(_escape, text) if _UNSHOWABLE.search(text) else text
+
+
+def _count(n: int, what: str, lang: str) -> str:
+    one, many = _COUNTED[lang][what]
+    return f"{n} {one if n == 1 else many}"
+
+
+def _omitted_line(report: ValidationReport, lang: str) -> str | None:
+    """``Not listed: 3 more findings (SIR-X011: 2, SIR-X020: 1)``, or None if none were."""
+    if not report.omitted:
+        return None
+    counts = ", ".join(f"{code}: {n}" for code, n in report.omitted.items())
+    total = _count(sum(report.omitted.values()), "findings", lang)
+    return f"{_WORDS[lang]['omitted']} {total} ({counts})"
+
+
+def _reports(reports: Reports) -> list[ValidationReport]:
+    if isinstance(reports, ValidationReport):
+        return [reports]
+    return list(reports)
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+
+
+def _groups(report: ValidationReport) -> Iterator[tuple[int | None, list[Finding]]]:
+    """Findings by episode (file-level first), each group most severe first."""
+    groups: dict[int | None, list[Finding]] = {}
+    for finding in report.findings:
+        groups.setdefault(finding.episode_index, []).append(finding)
+    order = sorted(groups, key=lambda k: -1 if k is None else k)
+    for key in order:
+        yield key, sorted(groups[key], key=lambda f: (f.severity.rank, f.line or 0))
+
+
+# --------------------------------------------------------------------------- text
+
+
+def to_text(reports: Reports, *, lang: str = "sv", reveal_identities: bool = False) -> str:
+    """Human-readable text: per file a summary line, then findings grouped by episode."""
+    _check_lang(lang)
+    words = _WORDS[lang]
+    out: list[str] = []
+    for report in _reports(reports):
+        out.append(_summary(report, lang))
+        omitted = _omitted_line(report, lang)
+        if omitted:
+            out.append("  " + omitted)
+        for index, findings in _groups(report):
+            out.append("  " + _group_title(index, findings, lang))
+            for f in findings:
+                where = f.path or ""
+                if f.line:
+                    where = (
+                        f"{where} ({words['line']} {f.line})"
+                        if where
+                        else f"{words['line']} {f.line}"
+                    )
+                label = words[f.severity.value]
+                out.append(f"    {label:<8} {f.code}  {where}".rstrip())
+                message = f.message(lang, reveal_identities=reveal_identities)
+                out.append(f"             {message}")
+        for skipped in report.skipped:
+            out.append("  " + _skipped_line(skipped, lang, words))
+    return "\n".join(printable(line) for line in out) + "\n"
+
+
+def _summary(report: ValidationReport, lang: str) -> str:
+    words = _WORDS[lang]
+    state = words["ok"] if report.ok else _count(len(report.errors), "errors", lang)
+    parts = [
+        state,
+        _count(len(report.warnings), "warnings", lang),
+        _count(len(report.episodes), "episodes", lang),
+    ]
+    parts.append(f"{report.format}, {words['profile']} {report.profile}")
+    line = f"{report.source}: " + ", ".join(parts)
+    if not report.complete:
+        line += f" ({words['incomplete']})"
+    return line
+
+
+def _episode_label(index: int, key: str | None, lang: str) -> str:
+    """``Vårdtillfälle #3 VT-2024-01187`` (the key is left out when it is the position)."""
+    label = f"{_WORDS[lang]['episode']} #{index + 1}"
+    return label if not key or key.startswith("#") else f"{label} {key}"
+
+
+def _group_title(index: int | None, findings: list[Finding], lang: str) -> str:
+    if index is None:
+        return _WORDS[lang]["file"]
+    return _episode_label(index, findings[0].episode, lang)
+
+
+def _skipped_line(skipped: SkippedRules, lang: str, words: Mapping[str, str]) -> str:
+    if skipped.episode_index is None:
+        what = words["rules"]
+    else:
+        label = _episode_label(skipped.episode_index, skipped.episode, lang)
+        what = f"{words['rules for']} {label}"
+    return f"{words['skipped']}: {what} ({skipped.message(lang)})"
