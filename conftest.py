@@ -1,4 +1,7 @@
-"""Run every ```python block of the Markdown docs (``docs/``, ``README.md``) as a test.
+"""Load the Hypothesis profile, and run every ```python block of the Markdown docs as a test.
+
+The profile comes from ``SIR_HYPOTHESIS_PROFILE`` (``ci`` by default, ``nightly``, ``dev``); see
+``tests/hypothesis_profiles.py``.
 
 pytest-markdown-docs extracts the blocks; this wiring collects only ``.md`` files (its own
 ``--markdown-docs`` switch would also re-import every ``.py`` file for docstrings), keeps
@@ -16,7 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis_profiles import register_profiles
 from pytest_markdown_docs.plugin import MarkdownInlinePythonItem, MarkdownTextFile
+
+register_profiles()
 
 
 class DocsCodeBlock(MarkdownInlinePythonItem):

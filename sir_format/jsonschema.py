@@ -69,6 +69,10 @@ def write_schema(path: str | os.PathLike[str]) -> None:
 _ESCAPES_OUTSIDE = {"d": "[0-9]", "D": "[^0-9]", "s": "[ \\t\\n\\r]", "S": "[^ \\t\\n\\r]"}
 _ESCAPES_INSIDE = {"d": "0-9", "s": " \\t\\n\\r"}
 _UNSUPPORTED = set("iIcCwWpP")
+_PLAIN_OUTSIDE = {"^": "\\^", "$": "\\$", ".": "[^\\n\\r]"}
+"""Characters outside a class that mean something else in XSD than in ECMA-262."""
+_TOKEN = re.compile(r"\\.?|\[\^?|.", re.DOTALL)
+"""An escape (or a dangling backslash), a class opening (with its negation), or one character."""
 
 
 def translate_xsd_pattern(pattern: str) -> str:
@@ -80,48 +84,38 @@ def translate_xsd_pattern(pattern: str) -> str:
     """
     out: list[str] = []
     in_class = False
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            if i + 1 >= len(pattern):
-                raise ValueError(f"dangling escape in XSD pattern {pattern!r}")
-            code = pattern[i + 1]
-            i += 2
-            if code in _UNSUPPORTED:
-                raise ValueError(f"unsupported escape \\{code} in XSD pattern {pattern!r}")
-            table = _ESCAPES_INSIDE if in_class else _ESCAPES_OUTSIDE
-            if code in table:
-                out.append(table[code])
-            elif code in "DS":
-                raise ValueError(f"unsupported escape \\{code} in a class in {pattern!r}")
-            elif code == "-" and not in_class:
-                out.append("-")
-            else:
-                out.append("\\" + code)
-            continue
-        if in_class:
-            if char == "-" and pattern.startswith("-[", i):
+    for token in _TOKEN.finditer(pattern):
+        text = token.group()
+        if text.startswith("\\"):
+            out.append(_translate_escape(text, in_class, pattern))
+        elif in_class:
+            if text == "-" and pattern.startswith("-[", token.start()):
                 raise ValueError(f"class subtraction is not supported: {pattern!r}")
-            if char == "]":
-                in_class = False
-            out.append(char)
-        elif char == "[":
-            in_class = True
-            out.append(char)
-            if pattern.startswith("^", i + 1):
-                out.append("^")
-                i += 1
-        elif char in "^$":
-            out.append("\\" + char)
-        elif char == ".":
-            out.append("[^\\n\\r]")
+            in_class = text != "]"
+            out.append(text)
         else:
-            out.append(char)
-        i += 1
+            in_class = text.startswith("[")
+            out.append(_PLAIN_OUTSIDE.get(text, text))
     if in_class:
         raise ValueError(f"unterminated character class in XSD pattern {pattern!r}")
     return "".join(out)
+
+
+def _translate_escape(escape: str, in_class: bool, pattern: str) -> str:
+    """The ECMA-262 form of one XSD escape (``\\d``, ``\\-`` ...), inside a class or not."""
+    if len(escape) == 1:
+        raise ValueError(f"dangling escape in XSD pattern {pattern!r}")
+    code = escape[1]
+    if code in _UNSUPPORTED:
+        raise ValueError(f"unsupported escape \\{code} in XSD pattern {pattern!r}")
+    table = _ESCAPES_INSIDE if in_class else _ESCAPES_OUTSIDE
+    if code in table:
+        return table[code]
+    if code in "DS":
+        raise ValueError(f"unsupported escape \\{code} in a class in {pattern!r}")
+    if code == "-" and not in_class:
+        return "-"
+    return escape
 
 
 def _anchored(pattern: str) -> str:

@@ -305,14 +305,12 @@ def test_mypy_reports_misuse_of_the_model(tmp_path: Path, case: str) -> None:
 
 
 def test_pyright_accepts_valid_model_code(tmp_path: Path) -> None:
-    pytest.importorskip("pyright")
     ok = _pyright(tmp_path, MODEL_OK)
     assert ok.returncode == 0, ok.stdout
 
 
 @pytest.mark.parametrize("case", sorted(MODEL_ERRORS))
 def test_pyright_reports_misuse_of_the_model(tmp_path: Path, case: str) -> None:
-    pytest.importorskip("pyright")
     result = _pyright(tmp_path, MODEL_ERRORS[case])
     assert result.returncode == 1, result.stdout
     assert PYRIGHT_SAYS[case] in result.stdout

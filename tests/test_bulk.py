@@ -160,7 +160,6 @@ def test_cache_is_keyed_by_seed_and_size(tmp_path: Path) -> None:
 
 
 def test_json_round_trip() -> None:
-    pytest.importorskip("sir_format._json", reason="the JSON codec lands separately")
     report = bulk.generate(10, 10)
     assert sir_format.from_json(sir_format.to_json(report)) == report
 

@@ -140,9 +140,12 @@ def test_wrong_type_is_refused() -> None:
 
 
 def test_not_well_formed_xml_is_refused_with_line() -> None:
+    text = IMA_XML.replace("</Grunddata>", "</Grunddat>")
     with pytest.raises(ParseError) as info:
-        sir_format.from_xml(IMA_XML.replace("</Grunddata>", "</Grunddat>"))
-    assert info.value.line is not None
+        sir_format.from_xml(text)
+    end = text.index("</Grunddat>") + len("</Grunddat>")
+    assert info.value.line == text[:end].count("\n") + 1
+    assert info.value.column == end - text.rfind("\n", 0, end)  # libxml2: just past the tag
 
 
 def test_empty_input_is_refused() -> None:

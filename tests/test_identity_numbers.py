@@ -16,6 +16,7 @@ from types import ModuleType
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from stdnum.se import orgnr
 from stdnum.se import personnummer as stdnum_personnummer
 
@@ -31,7 +32,7 @@ from sir_format.errors import (
 )
 from sir_format.models import Kon
 
-SETTINGS = settings(max_examples=150, deadline=None)
+SETTINGS = settings(max_examples=examples(150), deadline=None)
 BORN = st.dates(min_value=date(1890, 1, 1), max_value=date(2099, 12, 31))
 SEXES = st.sampled_from([Kon.MAN, Kon.KVINNA])
 

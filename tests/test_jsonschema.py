@@ -19,6 +19,7 @@ import pytest
 from elementpath.regex import translate_pattern
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 
 import sir_format
 from sir_format.jsonschema import (
@@ -608,7 +609,7 @@ ALPHABET = st.sampled_from("0123456789:-T.ABCZabcSEäöÅVärdeOkäntUtland+_ !\
 
 
 @pytest.mark.parametrize("xsd", PATTERNS)
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(data=st.data())
 def test_translation_agrees_with_an_xsd_regex_engine(xsd: str, data: st.DataObject) -> None:
     # Oracle: elementpath's XSD regex translator (ASCII digits, as the codec reads them).
@@ -669,7 +670,7 @@ def test_write_schema_replaces_atomically(tmp_path: Path) -> None:
 # --- the codec and the schema agree ---------------------------------------------------------
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(data=st.data())
 def test_codec_output_validates(
     validator: jsonschema.Draft202012Validator, data: st.DataObject

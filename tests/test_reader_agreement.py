@@ -16,8 +16,8 @@ key or element, replace a value by a boundary value, another lexical form or ano
 swap a choice branch) or a textual edit of the bytes (insert, delete or replace one
 character: control characters, escapes, lone surrogates, BOMs, entities, CDATA, comments).
 
-The example counts are kept modest for CI; ``SIR_AGREEMENT_EXAMPLES`` multiplies them for a
-longer local hunt (``SIR_AGREEMENT_EXAMPLES=50 pytest tests/test_reader_agreement.py``).
+The example counts are kept modest for CI; the ``nightly`` Hypothesis profile multiplies them for
+a longer hunt (``SIR_HYPOTHESIS_PROFILE=nightly pytest tests/test_reader_agreement.py``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
-import os
 import unicodedata
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -41,6 +40,7 @@ import pytest
 import xmlschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from lxml import etree
 
 import sir_format
@@ -56,12 +56,11 @@ from sir_format.validation.validator import _Run
 
 SEVERE = frozenset({Severity.FATAL, Severity.ERROR})
 FIXTURES = Path(__file__).parent / "fixtures"
-SCALE = max(1, int(os.environ.get("SIR_AGREEMENT_EXAMPLES", "1")))
 
 
 def _settings(n: int) -> settings:
     return settings(
-        max_examples=n * SCALE,
+        max_examples=examples(n),
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )

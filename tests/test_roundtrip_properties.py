@@ -9,6 +9,7 @@ from typing import Any
 import jsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from lxml import etree
 
 import sir_format
@@ -18,7 +19,9 @@ from sir_format.metadata import FieldInfo, Kind, model_info
 from sir_format.models import SIRData
 from sir_format.testing import reports
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def canonical(data: bytes) -> bytes:

@@ -11,7 +11,8 @@ identity-bearing values masked (:func:`~sir_format.validation._masking.protect`)
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
@@ -45,8 +46,6 @@ _EXPECTED = re.compile(r"Expected is (?:one of )?\( (.*) \)")
 _ATTRIBUTE = re.compile(r"attribute '([^']*)'")
 _PREFIX = re.compile(r"^Element '[^']*'(?:, attribute '[^']*')?: ")
 
-_MIN = {_T.SCHEMAV_CVC_MININCLUSIVE_VALID, _T.SCHEMAV_CVC_MINEXCLUSIVE_VALID}
-_MAX = {_T.SCHEMAV_CVC_MAXINCLUSIVE_VALID, _T.SCHEMAV_CVC_MAXEXCLUSIVE_VALID}
 _ATTRIBUTES = {
     _T.SCHEMAV_CVC_TYPE_3_1_1,
     _T.SCHEMAV_CVC_COMPLEX_TYPE_3_2_1,
@@ -210,90 +209,145 @@ def _classify(
     error: Any, target: etree._Element, top: etree._Element, top_cls: type
 ) -> tuple[str, dict[str, Any], Location]:
     """(code, params, relative location) of one libxml2 error."""
-    kind = error.type
     message: str = error.message or ""
     location = relative_location(target, top, top_cls)
-    name = display_name(target)
-    chain = [step for step, _ in location]
-    info = _field_of(chain, top_cls)
-
-    if kind == _T.SCHEMAV_ELEMENT_CONTENT:
+    if error.type == _T.SCHEMAV_ELEMENT_CONTENT:
         return _content_error(message, target, top, top_cls, location)
-
+    chain = tuple(step for step, _ in location)
     value_match = _VALUE.search(message) or _QUOTED_VALUE.search(_PREFIX.sub("", message))
-    value = value_match.group(1) if value_match else (target.text or "")
-    base: dict[str, Any] = {"element": name}
-    empty = {**base}
+    error_facts = _Error(
+        kind=error.type,
+        message=message,
+        element=display_name(target),
+        value=value_match.group(1) if value_match else (target.text or ""),
+        info=_field_of(chain, top_cls),
+        path=(display_name(top), *chain),
+    )
+    code, params = _NAMERS.get(error.type, _other)(error_facts)
+    return code, params, location
 
-    if kind == _T.SCHEMAV_CVC_ENUMERATION_VALID:
-        if not value.strip():
-            return "SIR-X036", empty, location
-        if (top.tag, *chain) == _FORMATVERSION:
-            return "SIR-R003", {"v": value}, location
-        allowed: Sequence[str] = info.facets.enumeration if info is not None else ()
-        if not allowed:
-            found = _SET.search(message)
-            allowed = re.findall(r"'([^']*)'", found.group(1)) if found else ()
-        return "SIR-X020", {**base, "v": value, "allowed": list(allowed)}, location
-    if kind == _T.SCHEMAV_CVC_PATTERN_VALID:
-        if not value.strip():
-            return "SIR-X036", empty, location
-        if info is not None and info.kind in (Kind.DATE, Kind.DATETIME):
-            return _TYPE_CODES[info.kind], {**base, "v": value}, location
-        pattern = _PATTERN.search(message)
-        shown = pattern.group(1) if pattern else (info.facets.pattern if info else "") or ""
-        return "SIR-X021", {**base, "v": value, "pattern": shown}, location
-    if kind in _MIN or kind in _MAX:
-        limit = _LIMIT.search(message)
-        code = "SIR-X022" if kind in _MIN else "SIR-X023"
-        return code, {**base, "v": value, "limit": limit.group(1) if limit else "?"}, location
-    if kind in (
-        _T.SCHEMAV_CVC_MAXLENGTH_VALID,
-        _T.SCHEMAV_CVC_MINLENGTH_VALID,
-        _T.SCHEMAV_CVC_LENGTH_VALID,
-    ):
-        lengths = _LENGTH.search(message)
-        n, limit_text = (lengths.group(1), lengths.group(2)) if lengths else ("?", "?")
-        if kind == _T.SCHEMAV_CVC_MINLENGTH_VALID and n == "0":
-            return "SIR-X036", empty, location
-        code = {
-            _T.SCHEMAV_CVC_MAXLENGTH_VALID: "SIR-X024",
-            _T.SCHEMAV_CVC_MINLENGTH_VALID: "SIR-X025",
-        }.get(kind, "SIR-X026")
-        return code, {**base, "n": _int(n), "limit": _int(limit_text)}, location
-    if kind in (_T.SCHEMAV_CVC_FRACTIONDIGITS_VALID, _T.SCHEMAV_CVC_TOTALDIGITS_VALID):
-        digits = _DIGITS.search(message)
-        code = "SIR-X027" if kind == _T.SCHEMAV_CVC_FRACTIONDIGITS_VALID else "SIR-X028"
-        return (
-            code,
-            {**base, "v": value, "limit": _int(digits.group(1) if digits else "?")},
-            location,
-        )
-    if kind in (
-        _T.SCHEMAV_CVC_DATATYPE_VALID_1_2_1,
-        _T.SCHEMAV_CVC_DATATYPE_VALID_1_2_2,
-        _T.SCHEMAV_CVC_DATATYPE_VALID_1_2_3,
-    ):
-        if not value.strip():
-            return "SIR-X036", empty, location
-        if kind == _T.SCHEMAV_CVC_DATATYPE_VALID_1_2_3:
-            return "SIR-X034", {**base, "v": value}, location
-        code = _TYPE_CODES.get(info.kind, "SIR-X035") if info is not None else "SIR-X035"
-        return code, {**base, "v": value}, location
-    if kind == _T.SCHEMAV_CVC_COMPLEX_TYPE_2_3:
-        return "SIR-X040", empty, location
-    if kind in (_T.SCHEMAV_CVC_TYPE_3_1_2, _T.SCHEMAV_CVC_COMPLEX_TYPE_2_1):
-        return "SIR-X041", empty, location
-    if kind in _ATTRIBUTES:
-        attribute = _ATTRIBUTE.search(message)
-        return (
-            "SIR-X042",
-            {**base, "attribute": attribute.group(1) if attribute else "?"},
-            location,
-        )
-    if kind in _NIL:
-        return "SIR-X043", empty, location
-    return "SIR-X049", {**base, "detail": _PREFIX.sub("", message)}, location
+
+@dataclass(frozen=True, slots=True)
+class _Error:
+    """What naming a value or attribute error needs: its kind, message, element and field."""
+
+    kind: Any
+    message: str
+    element: str
+    value: str
+    info: FieldInfo | None
+    path: tuple[str, ...]
+    """Wire names from the fragment's own element down to the element of the error."""
+
+    def params(self, **extra: Any) -> dict[str, Any]:
+        return {"element": self.element, **extra}
+
+
+_Named = tuple[str, dict[str, Any]]
+
+
+def _enumeration(error: _Error) -> _Named:
+    if not error.value.strip():
+        return "SIR-X036", error.params()
+    if error.path == _FORMATVERSION:
+        return "SIR-R003", {"v": error.value}
+    allowed: Sequence[str] = error.info.facets.enumeration if error.info is not None else ()
+    if not allowed:
+        found = _SET.search(error.message)
+        allowed = re.findall(r"'([^']*)'", found.group(1)) if found else ()
+    return "SIR-X020", error.params(v=error.value, allowed=list(allowed))
+
+
+def _pattern(error: _Error) -> _Named:
+    info = error.info
+    if not error.value.strip():
+        return "SIR-X036", error.params()
+    if info is not None and info.kind in (Kind.DATE, Kind.DATETIME):
+        return _TYPE_CODES[info.kind], error.params(v=error.value)
+    pattern = _PATTERN.search(error.message)
+    shown = pattern.group(1) if pattern else (info.facets.pattern if info else "") or ""
+    return "SIR-X021", error.params(v=error.value, pattern=shown)
+
+
+def _bound(code: str) -> Callable[[_Error], _Named]:
+    """Namer of a range error (minimum or maximum) reported as ``code``."""
+
+    def name(error: _Error) -> _Named:
+        limit = _LIMIT.search(error.message)
+        return code, error.params(v=error.value, limit=limit.group(1) if limit else "?")
+
+    return name
+
+
+def _length(code: str) -> Callable[[_Error], _Named]:
+    """Namer of a length error reported as ``code`` (SIR-X036 for an empty value)."""
+
+    def name(error: _Error) -> _Named:
+        lengths = _LENGTH.search(error.message)
+        n, limit = (lengths.group(1), lengths.group(2)) if lengths else ("?", "?")
+        if error.kind == _T.SCHEMAV_CVC_MINLENGTH_VALID and n == "0":
+            return "SIR-X036", error.params()
+        return code, error.params(n=_int(n), limit=_int(limit))
+
+    return name
+
+
+def _digits(code: str) -> Callable[[_Error], _Named]:
+    """Namer of a fraction-digits or total-digits error reported as ``code``."""
+
+    def name(error: _Error) -> _Named:
+        digits = _DIGITS.search(error.message)
+        return code, error.params(v=error.value, limit=_int(digits.group(1) if digits else "?"))
+
+    return name
+
+
+def _datatype(error: _Error) -> _Named:
+    if not error.value.strip():
+        return "SIR-X036", error.params()
+    if error.kind == _T.SCHEMAV_CVC_DATATYPE_VALID_1_2_3:
+        return "SIR-X034", error.params(v=error.value)
+    info = error.info
+    code = _TYPE_CODES.get(info.kind, "SIR-X035") if info is not None else "SIR-X035"
+    return code, error.params(v=error.value)
+
+
+def _plain(code: str) -> Callable[[_Error], _Named]:
+    """Namer of an error whose only parameter is the element."""
+    return lambda error: (code, error.params())
+
+
+def _attribute(error: _Error) -> _Named:
+    attribute = _ATTRIBUTE.search(error.message)
+    return "SIR-X042", error.params(attribute=attribute.group(1) if attribute else "?")
+
+
+def _other(error: _Error) -> _Named:
+    return "SIR-X049", error.params(detail=_PREFIX.sub("", error.message))
+
+
+_NAMERS: dict[Any, Callable[[_Error], _Named]] = {
+    _T.SCHEMAV_CVC_ENUMERATION_VALID: _enumeration,
+    _T.SCHEMAV_CVC_PATTERN_VALID: _pattern,
+    _T.SCHEMAV_CVC_MININCLUSIVE_VALID: _bound("SIR-X022"),
+    _T.SCHEMAV_CVC_MINEXCLUSIVE_VALID: _bound("SIR-X022"),
+    _T.SCHEMAV_CVC_MAXINCLUSIVE_VALID: _bound("SIR-X023"),
+    _T.SCHEMAV_CVC_MAXEXCLUSIVE_VALID: _bound("SIR-X023"),
+    _T.SCHEMAV_CVC_MAXLENGTH_VALID: _length("SIR-X024"),
+    _T.SCHEMAV_CVC_MINLENGTH_VALID: _length("SIR-X025"),
+    _T.SCHEMAV_CVC_LENGTH_VALID: _length("SIR-X026"),
+    _T.SCHEMAV_CVC_FRACTIONDIGITS_VALID: _digits("SIR-X027"),
+    _T.SCHEMAV_CVC_TOTALDIGITS_VALID: _digits("SIR-X028"),
+    _T.SCHEMAV_CVC_DATATYPE_VALID_1_2_1: _datatype,
+    _T.SCHEMAV_CVC_DATATYPE_VALID_1_2_2: _datatype,
+    _T.SCHEMAV_CVC_DATATYPE_VALID_1_2_3: _datatype,
+    _T.SCHEMAV_CVC_COMPLEX_TYPE_2_3: _plain("SIR-X040"),
+    _T.SCHEMAV_CVC_TYPE_3_1_2: _plain("SIR-X041"),
+    _T.SCHEMAV_CVC_COMPLEX_TYPE_2_1: _plain("SIR-X041"),
+    **dict.fromkeys(_ATTRIBUTES, _attribute),
+    **dict.fromkeys(_NIL, _plain("SIR-X043")),
+}
+"""How each kind of libxml2 value, attribute or nil error is named (others: SIR-X049)."""
 
 
 def _int(text: str) -> int | str:

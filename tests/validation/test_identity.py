@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from rulekit import number
 
 from sir_format.domain import personnummer, samordningsnummer
@@ -98,7 +99,7 @@ def test_birth_date_and_sex() -> None:
         samordningsnummer.birth_date(number("19571106"))
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(
     st.dates(min_value=date(1890, 1, 1), max_value=date(2099, 12, 31)),
     st.integers(0, 999),

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 from rulekit import FILE_A, FILE_B, IMA_UNIT, IVA_UNIT, file_a
 
 from sir_format.metadata import Kind, model_info
@@ -145,7 +146,9 @@ def test_every_complication_code_without_optional_fields() -> None:
 
 
 DROPS = st.frozensets(st.sampled_from(OPTIONAL))
-ROBUST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+ROBUST = settings(
+    max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @ROBUST

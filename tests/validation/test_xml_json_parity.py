@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import examples
 
 import sir_format
 from sir_format.models import Kon, Personnummertyp, SIRData
@@ -85,7 +86,7 @@ def _key(report: sir_format.ValidationReport) -> list[tuple[str, str, str]]:
     return sorted((f.code, f.severity.value, f.path) for f in report.findings)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(reports(max_episodes=2), st.sampled_from([None, *DEFECTS]))
 def test_xml_and_json_give_the_same_findings(report: SIRData, defect: Defect | None) -> None:
     report = copy.deepcopy(report)
