@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sir_format.domain import _digits
 from sir_format.errors import (
+    IdentifierError,
     InvalidChecksumError,
     InvalidDateError,
     InvalidFormatError,
@@ -35,3 +37,12 @@ def check_luhn(number: str, kind: str) -> None:
     """Raise when the Luhn check over the last ten digits fails."""
     if not _digits.luhn_ok(number):
         raise InvalidChecksumError(f"the check digit of the {kind} is wrong")
+
+
+def accepts(validate: Callable[[str], str], number: str) -> bool:
+    """True when ``validate`` returns for ``number`` rather than raise an ``IdentifierError``."""
+    try:
+        validate(number)
+    except IdentifierError:
+        return False
+    return True

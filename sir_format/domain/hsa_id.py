@@ -25,8 +25,8 @@ from stdnum import luhn
 from stdnum.exceptions import ValidationError
 from stdnum.se import orgnr
 
+from sir_format.domain import _checks
 from sir_format.errors import (
-    IdentifierError,
     InvalidChecksumError,
     InvalidFormatError,
     InvalidLengthError,
@@ -82,11 +82,7 @@ def validate(number: str) -> str:
 
 def is_valid(number: str) -> bool:
     """True when :func:`validate` accepts ``number``."""
-    try:
-        validate(number)
-    except IdentifierError:
-        return False
-    return True
+    return _checks.accepts(validate, number)
 
 
 def organisation_number(number: str) -> str:

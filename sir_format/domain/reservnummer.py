@@ -19,8 +19,8 @@ import random
 import re
 from functools import cache
 
-from sir_format.domain import personnummer, samordningsnummer
-from sir_format.errors import IdentifierError, InvalidFormatError, InvalidLengthError
+from sir_format.domain import _checks, personnummer, samordningsnummer
+from sir_format.errors import InvalidFormatError, InvalidLengthError
 from sir_format.metadata import model_info
 from sir_format.models import Grunddata
 
@@ -61,11 +61,7 @@ def validate(number: str) -> str:
 
 def is_valid(number: str) -> bool:
     """True when :func:`validate` accepts ``number``."""
-    try:
-        validate(number)
-    except IdentifierError:
-        return False
-    return True
+    return _checks.accepts(validate, number)
 
 
 def looks_like_personal_number(number: str) -> bool:

@@ -19,7 +19,7 @@ import random
 from datetime import date
 
 from sir_format.domain import _checks, _digits
-from sir_format.errors import IdentifierError, InvalidComponentError
+from sir_format.errors import InvalidComponentError
 from sir_format.models import Kon
 
 __all__ = [
@@ -65,11 +65,7 @@ def validate(number: str) -> str:
 
 def is_valid(number: str) -> bool:
     """True when :func:`validate` accepts ``number``."""
-    try:
-        validate(number)
-    except IdentifierError:
-        return False
-    return True
+    return _checks.accepts(validate, number)
 
 
 def birth_date(number: str) -> date:
