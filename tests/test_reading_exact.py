@@ -8,8 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
+from test_json_codec import rich_report
 
-from sir_format import Codec, detect_format, from_xml, load, load_async, validate
+from sir_format import Codec, detect_format, from_xml, load, load_async, to_json, to_xml, validate
 from sir_format.errors import ParseError
 
 # -- a given format wins over the content -----------------------------------------------------
@@ -111,3 +112,11 @@ def test_episodes_that_are_not_a_list_are_sir_x060() -> None:
     report.vardtillfalle = tuple(report.vardtillfalle)  # type: ignore[assignment]
     (finding,) = validate(report, profile="schema").findings
     assert (finding.code, finding.location) == ("SIR-X060", (("Vårdtillfälle", None),))
+
+
+def test_an_int_in_a_decimal_field_that_may_be_unknown_is_written() -> None:
+    report = rich_report()
+    pim3 = next(e.pim3 for e in report.vardtillfalle if e.pim3 is not None)
+    pim3.basoverskott = 3  # type: ignore[assignment]
+    assert '"Basöverskott":3'.encode() in to_json(report)
+    assert "<Basöverskott>3</Basöverskott>".encode() in to_xml(report)
