@@ -43,6 +43,12 @@ UNCHECKED = "not checked"
 SUMMARY = Path("mutants") / "mutation-summary.json"
 IMPORT_TIME = Path("mutants") / "import-time-functions.json"
 
+# Module-level memos, other than functools caches, that the mutated modules fill on first use
+# (module -> attribute names; each must have a ``clear()``). See _clear_caches.
+MEMOS: dict[str, tuple[str, ...]] = {
+    "sir_format._json": ("_PLANS", "_ORDER"),
+}
+
 # Decorators that only register a function and return it unchanged. mutmut skips every
 # decorated function (a decorator may have side effects); these are safe, and most registry
 # rules are such functions, so they are mutated: the registered function is mutmut's
@@ -143,6 +149,89 @@ def _module_of(function: str) -> str:
     return function.rpartition(".")[0]
 
 
+def _mutated_modules() -> list[str]:
+    """Dotted names of the modules ``[tool.mutmut] only_mutate`` names."""
+    return [
+        path.with_suffix("").as_posix().replace("/", ".").removesuffix(".__init__")
+        for path in sorted(Path().glob("sir_format/**/*.py"))
+        if any(fnmatch.fnmatch(path.as_posix(), pattern) for pattern in _configured_patterns())
+    ]
+
+
+def _check_memos() -> None:
+    """Fail early when a name in ``MEMOS`` is no longer assigned at module level.
+
+    Read from the source: importing the package here would make mutmut's processes use the
+    checkout instead of the mutated copy.
+    """
+    import ast
+
+    for module_name, names in MEMOS.items():
+        path = Path(*module_name.split(".")).with_suffix(".py")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        assigned = {
+            target.id
+            for node in tree.body
+            if isinstance(node, ast.Assign | ast.AnnAssign)
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            if isinstance(target, ast.Name)
+        }
+        for name in sorted(set(names) - assigned):
+            sys.exit(f"MEMOS in tools/mutate.py: {module_name}.{name} is not assigned in {path}")
+
+
+def _clear_caches(modules: list[str]) -> int:
+    """Empty the caches of the mutated ``modules`` that are loaded; return how many.
+
+    mutmut forks each mutant's process from one that already ran the tests with no mutant
+    active, so ``functools.cache``/``lru_cache`` functions and memo tables (``MEMOS``) hold
+    results of the original code. A mutant reached only through such a cache (a reader table
+    built once, a compiled schema) would survive though the tests would notice it. Clearing
+    them in the mutant's process, once its tests are collected, makes the mutated code rebuild
+    them. Caches of modules that are not mutated hold results of code that is not mutated and stay.
+    """
+    cleared = 0
+    for name in modules:
+        module = sys.modules.get(name)
+        if module is None:
+            continue
+        owners = [module, *(v for v in vars(module).values() if isinstance(v, type))]
+        for owner in owners:
+            for value in list(vars(owner).values()):
+                target = getattr(value, "__func__", value)  # staticmethod / classmethod
+                if callable(getattr(target, "cache_clear", None)):
+                    target.cache_clear()
+                    cleared += 1
+        for memo in MEMOS.get(name, ()):
+            getattr(module, memo).clear()
+            cleared += 1
+    return cleared
+
+
+def _whole_functions(tests: Any) -> list[str]:
+    """The test ids without their parameters (``test_x[a]`` -> ``test_x``), each once.
+
+    Some suites derive parameter ids from the data they build while being collected, and a
+    second collection in the same process can name them differently; pytest then refuses an id
+    mutmut recorded. Selecting whole test functions runs every parameter instead.
+    """
+    return list(dict.fromkeys(test.partition("[")[0] for test in tests))
+
+
+class _FreshCaches:
+    """Pytest plugin: empty the mutated modules' caches once the tests are collected.
+
+    Not before: some test modules build their parameters (and so the test ids mutmut selects
+    by) from objects those caches hold, and would be collected with other ids.
+    """
+
+    def __init__(self, modules: list[str]) -> None:
+        self.modules = modules
+
+    def pytest_collection_finish(self, session: Any) -> None:
+        _clear_caches(self.modules)
+
+
 def _test_import_time_code() -> None:
     """Give mutants of code that runs at import time (tables built when a module loads) real
     verdicts.
@@ -151,7 +240,8 @@ def _test_import_time_code() -> None:
     while a module loads would never run with its mutant active and would always survive.
     Here, the functions the mutated modules call while they load are recorded before mutmut
     collects its statistics; their mutants run with the mutated tree's modules imported afresh,
-    against the tests of the functions of the same module.
+    against the tests of the functions of the same module. Every other mutant runs with the
+    caches of the mutated modules emptied first (``_clear_caches``).
     """
     import importlib
     import os
@@ -163,11 +253,7 @@ def _test_import_time_code() -> None:
     from mutmut.utils.format_utils import mangled_name_from_mutant_name
 
     record = IMPORT_TIME
-    modules = [
-        path.with_suffix("").as_posix().replace("/", ".").removesuffix(".__init__")
-        for path in sorted(Path().glob("sir_format/**/*.py"))
-        if any(fnmatch.fnmatch(path.as_posix(), pattern) for pattern in _configured_patterns())
-    ]
+    modules = _mutated_modules()
     run_stats = PytestRunner.run_stats
     run_tests = PytestRunner.run_tests
     collect = mutmut_main.collect_or_load_stats
@@ -201,7 +287,20 @@ def _test_import_time_code() -> None:
                 places = [getattr(module, "__file__", None), *getattr(module, "__path__", [])]
                 if any(str(place).startswith(tree) for place in places):
                     del sys.modules[name]
-        return int(run_tests(self, mutant_name=mutant_name, tests=tests))
+        tests = _whole_functions(tests)
+        if not mutant_name:  # the clean run: nothing to rebuild
+            return int(run_tests(self, mutant_name=mutant_name, tests=tests))
+        execute = self.execute_pytest
+
+        def execute_then_clear(params: list[str], **kwargs: Any) -> int:
+            kwargs["plugins"] = [*kwargs.get("plugins", []), _FreshCaches(modules)]
+            return int(execute(params, **kwargs))
+
+        self.execute_pytest = execute_then_clear  # this mutant's process only
+        try:
+            return int(run_tests(self, mutant_name=mutant_name, tests=tests))
+        finally:
+            del self.execute_pytest
 
     PytestRunner.run_stats = stats  # type: ignore[method-assign]
     PytestRunner.run_tests = run_fresh  # type: ignore[method-assign]
@@ -341,6 +440,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown group {', '.join(unknown)}; choose from {', '.join(GROUPS)}")
     _check_config(groups)
+    _check_memos()
     patterns = [pattern for group in groups for pattern in GROUPS[group]]
     started = time.monotonic()
     if args.survivors:
