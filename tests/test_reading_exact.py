@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 from test_json_codec import rich_report
 
+import sir_format
 from sir_format import Codec, detect_format, from_xml, load, load_async, to_json, to_xml, validate
 from sir_format.errors import ParseError
+
+EXAMPLES = Path(sir_format.__file__).parent / "examples"
 
 # -- a given format wins over the content -----------------------------------------------------
 
@@ -120,3 +123,18 @@ def test_an_int_in_a_decimal_field_that_may_be_unknown_is_written() -> None:
     pim3.basoverskott = 3  # type: ignore[assignment]
     assert '"Basöverskott":3'.encode() in to_json(report)
     assert "<Basöverskott>3</Basöverskott>".encode() in to_xml(report)
+
+
+@pytest.mark.parametrize(
+    "inside",
+    [b"<!-- a note -->", b"<?sir-note keep?>", b"<!---->"],
+    ids=["comment", "processing-instruction", "empty-comment"],
+)
+def test_comments_and_processing_instructions_inside_a_value_are_dropped(inside: bytes) -> None:
+    original = (EXAMPLES / "iva.xml").read_bytes()
+    assert b"<Postnummer>11822</Postnummer>" in original
+    marked = original.replace(
+        b"<Postnummer>11822</Postnummer>", b"<Postnummer>118" + inside + b"22</Postnummer>"
+    )
+    assert sir_format.from_xml(marked) == sir_format.from_xml(original)
+    assert sir_format.validate(marked).findings == sir_format.validate(original).findings
