@@ -21,6 +21,7 @@ from rulekit import (
     file_findings,
     file_hits,
 )
+from test_rules_death_protocols import DCD as PROTOCOL_DCD
 
 from sir_format.metadata import model_info
 from sir_format.models import (
@@ -29,13 +30,9 @@ from sir_format.models import (
     Atgarder,
     Avliden2024,
     JaNej,
-    JaNejEjTillampbart,
-    JaNejOkant,
     Komplikation,
     Komplikationer,
     MojligDonator,
-    Organdonation,
-    PolisBesked,
     SIRData,
     SKKod,
     ViljaResultat,
@@ -160,20 +157,8 @@ def test_r108_checks_the_rows_after_one_without_rass() -> None:
 
 # -- death protocols: the Swedish condition texts ---------------------------------------------
 
-DCD = Avliden2024(
-    dokumenterat_brytpunktsbeslut=JaNej.JA,
-    mojlig_donator=MojligDonator.MOJLIG_DCD,
-    donationskoordinator_kontaktad=JaNej.JA,
-    donationsviljan_utredd=JaNej.JA,
-    utredning_resultat=ViljaResultat.POSITIV_VILJA,
-    donation_annat_medicinskt_andamal=JaNejOkant.NEJ,
-    polis_kontaktad=JaNejEjTillampbart.JA,
-    polis_besked=PolisBesked.INGA_INVANDNINGAR,
-    organdonation_genomford=Organdonation.JA_DCD,
-    behandling_avbruten_for_dcd=JaNej.JA,
-    langst_accepterad_tid_till_cirkulationsstillestand=60,
-    faktisk_tid_till_cirkulationsstillestand=61,
-)
+# The valid DCD protocol of the death-protocol tests, one minute past the accepted time.
+DCD = msgspec.structs.replace(PROTOCOL_DCD, faktisk_tid_till_cirkulationsstillestand=61)
 
 
 def test_r093_says_the_age_at_death_in_swedish() -> None:
