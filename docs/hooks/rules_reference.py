@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sir_format.validation._links import rule_anchor
 from sir_format.validation.catalog import Rule, rules
 
 MARKER = "rules-reference"
@@ -25,7 +26,7 @@ def _code(text: str) -> str:
 
 
 def anchor(rule: Rule) -> str:
-    return rule.code.lower()
+    return rule_anchor(rule.code)
 
 
 def _severity(rule: Rule) -> str:

@@ -69,6 +69,12 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--lang", choices=LANGUAGES, default="sv", help="message language")
     parser.add_argument(
+        "--color",
+        choices=outputs.COLOR_CHOICES,
+        default="auto",
+        help="colour the text output (default auto: on a terminal, unless NO_COLOR is set)",
+    )
+    parser.add_argument(
         "--profile",
         choices=tuple(PROFILES),
         default="registry",
@@ -161,8 +167,13 @@ def _run_validate(args: argparse.Namespace) -> int:
                 sys.stderr.write("\r\033[K")
                 sys.stderr.flush()
         reports.append(report)
+    stream = sys.stdout if args.output == STDIO else None
     data = outputs.render(
-        reports, args.output_format, lang=args.lang, reveal_identities=args.reveal_identities
+        reports,
+        args.output_format,
+        lang=args.lang,
+        reveal_identities=args.reveal_identities,
+        color=outputs.use_color(args.color, stream),
     )
     write_output(args.output, data)
     if unreadable:

@@ -1,4 +1,4 @@
-"""Validation reports as text, JSON, SARIF 2.1.0 and JUnit XML.
+"""Validation reports as text, JSON, SARIF 2.1.0, JUnit XML, GitHub, GitLab and HTML.
 
 Every function takes one :class:`~sir_format.validation.ValidationReport` or several (one per
 file) and a language. Identity numbers are masked unless ``reveal_identities=True``.
@@ -11,6 +11,13 @@ file) and a language. Identity numbers are masked unless ``reveal_identities=Tru
 - :func:`to_sarif`: SARIF 2.1.0 for code-scanning dashboards.
 - :func:`to_junit`: JUnit XML for CI test reports: one test suite per file, one test case per
   episode (plus one for the file itself), failures for fatal findings and errors.
+- :func:`to_github` and :func:`to_gitlab`: GitHub workflow commands (annotations) and a GitLab
+  Code Quality report (in :mod:`sir_format.validation._ci_formats`).
+- :func:`to_html`: one self-contained HTML page for people (in
+  :mod:`sir_format.validation._html`).
+
+Each finding code's documentation address (:func:`help_uri`) is in SARIF (``helpUri``), JSON
+(``help_uri``) and HTML.
 
 Every format shows findings left out by ``max_findings`` (``report.omitted``), and every text
 taken from a finding goes through :func:`printable`, so any content gives valid output.
@@ -19,17 +26,29 @@ taken from a finding goes through :func:`printable`, so any content gives valid 
 from __future__ import annotations
 
 import json
+import os
 import re
+from collections.abc import Mapping
 from functools import cache
 from importlib import metadata, resources
 from pathlib import PurePath
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote
 
 from lxml import etree
 
 from sir_format.validation._base import Severity
+from sir_format.validation._ci_formats import (
+    GITLAB_SEVERITY,
+    github_data,
+    github_property,
+    gitlab_bytes,
+    to_github,
+    to_gitlab,
+)
 from sir_format.validation._findings import Finding
+from sir_format.validation._html import to_html
+from sir_format.validation._links import DOCS_URL, help_uri
 from sir_format.validation.catalog import Rule, catalog, format_value
 from sir_format.validation.report import (
     _WORDS,
@@ -45,21 +64,34 @@ from sir_format.validation.report import (
 )
 
 __all__ = [
+    "COLOR_CHOICES",
+    "DOCS_URL",
     "FORMATS",
+    "GITLAB_SEVERITY",
     "REPORT_FORMAT",
     "SARIF_SCHEMA",
+    "github_data",
+    "github_property",
+    "help_uri",
     "printable",
     "render",
     "report_schema",
     "to_dict",
+    "to_github",
+    "to_gitlab",
+    "to_html",
     "to_json",
     "to_junit",
     "to_sarif",
     "to_text",
+    "use_color",
 ]
 
-FORMATS = ("text", "json", "sarif", "junit")
+FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "html")
 """Output formats :func:`render` knows."""
+
+COLOR_CHOICES = ("auto", "always", "never")
+"""When the text output is coloured (see :func:`use_color`)."""
 
 REPORT_FORMAT = "sir_format.validation-report/1"
 """Value of the ``format`` member of JSON reports (the version of their layout)."""
@@ -97,6 +129,7 @@ def _finding_dict(f: Finding, lang: str, reveal: bool) -> dict[str, Any]:
         "code": f.code,
         "severity": f.severity.value,
         "title": rule.title_in(lang) if rule is not None else f.code,
+        "help_uri": help_uri(f.code) if rule is not None else None,
         "message": f.message(lang, reveal_identities=reveal),
         "path": f.path,
         "xpath": f.xpath,
@@ -186,12 +219,22 @@ def _uri(source: str) -> str:
     return quote(PurePath(source).as_posix(), safe="/:")
 
 
+def _full_description(rule: Rule, lang: str) -> str:
+    """What the rule checks: the dictionary's check in English; in Swedish, where the
+    dictionary states checks in English only, the Swedish message the rule reports."""
+    if lang == "en" and rule.check:
+        return rule.check
+    group = rule.group.sv if lang == "sv" else rule.group.en
+    return f"{group}: {rule.template(lang)}"
+
+
 def _sarif_rule(rule: Rule, lang: str) -> dict[str, Any]:
     return {
         "id": rule.code,
         "name": "".join(word[:1].upper() + word[1:] for word in re.findall(r"\w+", rule.title.en)),
         "shortDescription": {"text": rule.title_in(lang)},
-        "fullDescription": {"text": rule.check or rule.title_in(lang)},
+        "fullDescription": {"text": _full_description(rule, lang)},
+        "helpUri": help_uri(rule.code),
         "defaultConfiguration": {"level": _LEVELS[rule.severity]},
         "properties": {"severity": rule.severity.value, "layer": rule.layer.value},
     }
@@ -367,12 +410,51 @@ def _junit_line(f: Finding, lang: str, reveal: bool) -> str:
 # --------------------------------------------------------------------------- dispatch
 
 
+def use_color(
+    choice: str = "auto", stream: IO[Any] | None = None, environ: Mapping[str, str] | None = None
+) -> bool:
+    """Whether the text output is coloured: ``always``, ``never``, or ``auto``.
+
+    ``auto`` colours when ``stream`` is a terminal, unless ``NO_COLOR`` is set to any
+    non-empty value (no-color.org) or ``TERM`` is ``dumb``; ``FORCE_COLOR`` set to a non-empty
+    value other than ``0`` colours even when the output is not a terminal (a CI log).
+    ``NO_COLOR`` wins over ``FORCE_COLOR``.
+    """
+    if choice not in COLOR_CHOICES:
+        raise ValueError(
+            f"unknown colour choice {choice!r}; use one of {', '.join(COLOR_CHOICES)}"
+        )
+    if choice != "auto":
+        return choice == "always"
+    env = os.environ if environ is None else environ
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("FORCE_COLOR", "0") not in ("", "0"):
+        return True
+    if env.get("TERM") == "dumb" or stream is None:
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty()) if callable(isatty) else False
+
+
 def render(
-    reports: Reports, format: str = "text", *, lang: str = "sv", reveal_identities: bool = False
+    reports: Reports,
+    format: str = "text",
+    *,
+    lang: str = "sv",
+    reveal_identities: bool = False,
+    color: bool = False,
 ) -> bytes:
-    """Any output format as bytes (``text``, ``json``, ``sarif``, ``junit``)."""
+    """Any output format of :data:`FORMATS` as bytes; ``color`` colours the text format."""
     if format == "text":
-        return to_text(reports, lang=lang, reveal_identities=reveal_identities).encode("utf-8")
+        text = to_text(reports, lang=lang, reveal_identities=reveal_identities, color=color)
+        return text.encode("utf-8")
+    if format == "github":
+        return to_github(reports, lang=lang, reveal_identities=reveal_identities).encode("utf-8")
+    if format == "gitlab":
+        return gitlab_bytes(to_gitlab(reports, lang=lang, reveal_identities=reveal_identities))
+    if format == "html":
+        return to_html(reports, lang=lang, reveal_identities=reveal_identities).encode("utf-8")
     if format == "json":
         return to_json(reports, lang=lang, reveal_identities=reveal_identities)
     if format == "sarif":

@@ -19,7 +19,15 @@ from sir_format.validation._base import Layer, Severity, Text
 from sir_format.validation._findings import Finding
 from sir_format.validation.catalog import LANGUAGES
 
-__all__ = ["Reports", "SkippedRules", "ValidationReport", "printable", "to_text"]
+__all__ = [
+    "Reports",
+    "SkippedRules",
+    "ValidationReport",
+    "printable",
+    "severity_legend",
+    "to_text",
+    "where",
+]
 
 _ERRORS = (Severity.FATAL, Severity.ERROR)
 _EPISODE = model_info(SIRData).by_py["vardtillfalle"].wire_name
@@ -117,11 +125,18 @@ class ValidationReport:
 Reports = ValidationReport | Iterable[ValidationReport]
 """One report, or several (one per file)."""
 
+# The texts of the outputs for people (text and HTML), Swedish and English. The meanings of
+# the severities are data dictionary §6's: F rejects the whole file, E the episode (the rest
+# of the file is loaded), W accepts the data and flags them.
 _WORDS: dict[str, dict[str, str]] = {
     "sv": {
         "fatal": "KRITISKT",
         "error": "FEL",
         "warning": "VARNING",
+        "fatal means": "hela filen avvisas vid uppladdningen",
+        "error means": "vårdtillfället avvisas; resten av filen läses in",
+        "warning means": "uppgifterna tas emot men flaggas; kontrollera dem",
+        "severities": "Allvarlighetsgrader",
         "file": "Filen",
         "episode": _EPISODE,
         "line": "rad",
@@ -137,6 +152,10 @@ _WORDS: dict[str, dict[str, str]] = {
         "fatal": "FATAL",
         "error": "ERROR",
         "warning": "WARNING",
+        "fatal means": "the whole file is rejected at upload",
+        "error means": "the episode is rejected; the rest of the file is loaded",
+        "warning means": "the data are accepted and flagged; check them",
+        "severities": "Severities",
         "file": "File",
         "episode": "Episode",
         "line": "line",
@@ -224,34 +243,95 @@ def _groups(report: ValidationReport) -> Iterator[tuple[int | None, list[Finding
 
 # --------------------------------------------------------------------------- text
 
+# ANSI styles of the coloured text output (SGR codes): severities red and yellow, codes bold,
+# locations dim.
+_STYLES = {
+    "fatal": "1;31",
+    "error": "31",
+    "warning": "33",
+    "code": "1",
+    "where": "2",
+}
 
-def to_text(reports: Reports, *, lang: str = "sv", reveal_identities: bool = False) -> str:
-    """Human-readable text: per file a summary line, then findings grouped by episode."""
+_Segment = tuple[str, str | None]
+
+
+def _paint(segments: Iterable[_Segment], color: bool) -> str:
+    """A line from (text, style) segments: each text through :func:`printable`, then styled."""
+    out = []
+    for text, style in segments:
+        shown = printable(text)
+        if color and style is not None and shown:
+            shown = f"\033[{_STYLES[style]}m{shown}\033[0m"
+        out.append(shown)
+    return "".join(out).rstrip()
+
+
+def severity_legend(severities: Iterable[Severity], lang: str = "sv") -> list[tuple[str, str]]:
+    """(label, meaning) of each severity given, most severe first: what it means for the
+    upload (``KRITISKT``: the whole file is rejected, ...)."""
     _check_lang(lang)
     words = _WORDS[lang]
-    out: list[str] = []
+    chosen = sorted(set(severities), key=lambda s: s.rank)
+    return [(words[s.value], words[f"{s.value} means"]) for s in chosen]
+
+
+def where(report: ValidationReport, finding: Finding) -> str:
+    """``file:line:column`` of a finding (``file:line`` without a column), or ``""``."""
+    if not finding.line:
+        return ""
+    place = f"{report.source}:{finding.line}"
+    return f"{place}:{finding.column}" if finding.column else place
+
+
+def to_text(
+    reports: Reports, *, lang: str = "sv", reveal_identities: bool = False, color: bool = False
+) -> str:
+    """Human-readable text: per file a summary line, then findings grouped by episode, then
+    what the severities found mean. ``color`` adds ANSI colours (for a terminal)."""
+    _check_lang(lang)
+    words = _WORDS[lang]
+    out: list[list[_Segment]] = []
+    seen: set[Severity] = set()
     for report in _reports(reports):
-        out.append(_summary(report, lang))
+        out.append([(_summary(report, lang), None)])
         omitted = _omitted_line(report, lang)
         if omitted:
-            out.append("  " + omitted)
+            out.append([("  " + omitted, None)])
         for index, findings in _groups(report):
-            out.append("  " + _group_title(index, findings, lang))
+            out.append([("  " + _group_title(index, findings, lang), None)])
             for f in findings:
-                where = f.path or ""
-                if f.line:
-                    where = (
-                        f"{where} ({words['line']} {f.line})"
-                        if where
-                        else f"{words['line']} {f.line}"
-                    )
+                seen.add(f.severity)
+                location = " ".join(part for part in (where(report, f), f.path) if part)
                 label = words[f.severity.value]
-                out.append(f"    {label:<8} {f.code}  {where}".rstrip())
+                out.append(
+                    [
+                        ("    ", None),
+                        (label, f.severity.value),
+                        (" " * (9 - len(label)), None),
+                        (f.code, "code"),
+                        ("  ", None),
+                        (location, "where"),
+                    ]
+                )
                 message = f.message(lang, reveal_identities=reveal_identities)
-                out.append(f"             {message}")
+                out.append([("             " + message, None)])
         for skipped in report.skipped:
-            out.append("  " + _skipped_line(skipped, lang, words))
-    return "\n".join(printable(line) for line in out) + "\n"
+            out.append([("  " + _skipped_line(skipped, lang, words), None)])
+    if seen:
+        out.append([])
+        out.append([(words["severities"] + ":", None)])
+        for severity, (label, meaning) in zip(
+            sorted(seen, key=lambda s: s.rank), severity_legend(seen, lang), strict=True
+        ):
+            out.append(
+                [
+                    ("  ", None),
+                    (label, severity.value),
+                    (" " * (9 - len(label)) + meaning, None),
+                ]
+            )
+    return "\n".join(_paint(line, color) for line in out) + "\n"
 
 
 def _summary(report: ValidationReport, lang: str) -> str:

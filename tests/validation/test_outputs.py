@@ -85,12 +85,15 @@ def test_text_groups_by_episode_most_severe_first() -> None:
     after = "\n".join(lines[episode_at:])
     assert after.index("ERROR") < after.index("WARNING")
     assert "Not checked: rules for Episode #2 VT-2 (reason)" in text
-    assert "(line 14)" in text
+    assert (
+        "    ERROR    SIR-R010  reports/a.xml:14 Vårdtillfälle[1]/Grunddata/Personnummer\n" in text
+    )
 
 
 def test_text_in_swedish() -> None:
     text = outputs.to_text(_handmade(), lang="sv")
-    assert "Filen" in text and "FEL" in text and "VARNING" in text and "rad 14" in text
+    assert "Filen" in text and "FEL" in text and "VARNING" in text
+    assert "    KRITISKT SIR-X001  reports/a.xml:3\n" in text
     assert "kontrollsiffra" in text
     assert _handmade().render() == text
 
