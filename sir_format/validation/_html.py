@@ -48,56 +48,6 @@ _EPISODE = model_info(SIRData).by_py["vardtillfalle"].wire_name
 CHART_ROWS = 20
 """Bars per chart; the rest are summed in one last bar."""
 
-# Texts of the page beyond the text output's (report._WORDS), Swedish and English.
-_PAGE: dict[str, dict[str, str]] = {
-    "sv": {
-        "title": "Valideringsrapport",
-        "intro": "Resultatet av kontrollen av filerna mot SIR:s format och regler.",
-        "summary": "Sammanfattning",
-        "files": "Filer",
-        "episodes": "Vårdtillfällen",
-        "errors": "Fel (varav kritiska)",
-        "warnings": "Varningar",
-        "file": "Fil",
-        "result": "Resultat",
-        "per rule": "Anmärkningar per regel",
-        "per module": "Anmärkningar per modul",
-        "findings": "Anmärkningar per vårdtillfälle",
-        "none": "Inga anmärkningar.",
-        "code": "Regel",
-        "severity": "Allvarlighet",
-        "place": "Plats",
-        "message": "Meddelande",
-        "others": "övriga",
-        "masked": "Identitetsnummer visas maskerade.",
-        "revealed": "Identitetsnummer visas i klartext.",
-        "made by": "Skapad av",
-    },
-    "en": {
-        "title": "Validation report",
-        "intro": "The result of checking the files against SIR's format and rules.",
-        "summary": "Summary",
-        "files": "Files",
-        "episodes": "Episodes",
-        "errors": "Errors (of which fatal)",
-        "warnings": "Warnings",
-        "file": "File",
-        "result": "Result",
-        "per rule": "Findings per rule",
-        "per module": "Findings per module",
-        "findings": "Findings per episode",
-        "none": "No findings.",
-        "code": "Code",
-        "severity": "Severity",
-        "place": "Location",
-        "message": "Message",
-        "others": "others",
-        "masked": "Identity numbers are shown masked.",
-        "revealed": "Identity numbers are shown unmasked.",
-        "made by": "Made by",
-    },
-}
-
 _COLORS = {Severity.FATAL: "#8b0000", Severity.ERROR: "#d32f2f", Severity.WARNING: "#e0a800"}
 _ORDER = (Severity.FATAL, Severity.ERROR, Severity.WARNING)
 
@@ -154,11 +104,13 @@ def _version() -> str:
 
 def module_of(finding: Finding, lang: str) -> str:
     """The module a finding is in: the element below the episode (``Grunddata``, ``SAPS3``),
-    the episode itself, or the file (header and file-level findings)."""
+    the episode itself, the top element of a file-level finding (``Huvud``), or the file."""
     location = finding.location
-    if not location or location[0][0] != _EPISODE:
+    if not location:
         return _WORDS[lang]["file"]
-    return location[1][0] if len(location) > 1 else _EPISODE
+    if location[0][0] != _EPISODE or len(location) == 1:
+        return location[0][0]
+    return location[1][0]
 
 
 def _bars(counts: dict[str, Counter[Severity]], lang: str, caption: str) -> str:
@@ -168,7 +120,7 @@ def _bars(counts: dict[str, Counter[Severity]], lang: str, caption: str) -> str:
         rest: Counter[Severity] = Counter()
         for _, counter in rows[CHART_ROWS - 1 :]:
             rest.update(counter)
-        label = f"{_PAGE[lang]['others']} ({len(rows) - CHART_ROWS + 1})"
+        label = f"{_WORDS[lang]['page others']} ({len(rows) - CHART_ROWS + 1})"
         rows = [*rows[: CHART_ROWS - 1], (label, rest)]
     top = max((sum(c.values()) for _, c in rows), default=1)
     label_w, bar_w, row_h = 150, 330, 22
@@ -200,7 +152,7 @@ def _bars(counts: dict[str, Counter[Severity]], lang: str, caption: str) -> str:
 
 
 def _charts(items: list[ValidationReport], lang: str) -> str:
-    page = _PAGE[lang]
+    words = _WORDS[lang]
     per_rule: dict[str, Counter[Severity]] = {}
     per_module: dict[str, Counter[Severity]] = {}
     for report in items:
@@ -211,24 +163,29 @@ def _charts(items: list[ValidationReport], lang: str) -> str:
         return ""
     figures = "".join(
         f"<figure><figcaption>{_e(caption)}</figcaption>{_bars(counts, lang, caption)}</figure>"
-        for caption, counts in ((page["per rule"], per_rule), (page["per module"], per_module))
+        for caption, counts in (
+            (words["page per rule"], per_rule),
+            (words["page per module"], per_module),
+        )
     )
     return f'<div class="charts">{figures}</div>'
 
 
 def _summary_section(items: list[ValidationReport], lang: str) -> str:
-    page, words = _PAGE[lang], _WORDS[lang]
+    words = _WORDS[lang]
     fatal = sum(len(r.fatal) for r in items)
     cards = (
-        (page["files"], str(len(items))),
-        (page["episodes"], str(sum(len(r.episodes) for r in items))),
-        (page["errors"], f"{sum(len(r.errors) for r in items)} ({fatal})"),
-        (page["warnings"], str(sum(len(r.warnings) for r in items))),
+        (words["page files"], str(len(items))),
+        (words["page episodes"], str(sum(len(r.episodes) for r in items))),
+        (words["page errors"], f"{sum(len(r.errors) for r in items)} ({fatal})"),
+        (words["page warnings"], str(sum(len(r.warnings) for r in items))),
     )
-    out = [f"<h2>{_e(page['summary'])}</h2>", '<div class="cards">']
+    out = [f"<h2>{_e(words['page summary'])}</h2>", '<div class="cards">']
     out.extend(f'<div class="card">{_e(name)}<b>{_e(value)}</b></div>' for name, value in cards)
     out.append("</div>")
-    out.append(f"<table><tr><th>{_e(page['file'])}</th><th>{_e(page['result'])}</th></tr>")
+    out.append(
+        f"<table><tr><th>{_e(words['page file'])}</th><th>{_e(words['page result'])}</th></tr>"
+    )
     for report in items:
         state = "ok" if report.ok else "bad"
         text = _summary(report, lang).removeprefix(f"{report.source}: ")
@@ -264,7 +221,7 @@ def _finding_row(report: ValidationReport, f: Finding, lang: str, reveal: bool) 
 
 
 def _report_section(report: ValidationReport, lang: str, reveal: bool) -> str:
-    page, words = _PAGE[lang], _WORDS[lang]
+    words = _WORDS[lang]
     out = [
         f"<h3><code>{_e(report.source)}</code></h3>",
         f"<p>{_e(_summary(report, lang).removeprefix(f'{report.source}: '))}</p>",
@@ -273,11 +230,12 @@ def _report_section(report: ValidationReport, lang: str, reveal: bool) -> str:
     if omitted:
         out.append(f"<p>{_e(omitted)}</p>")
     head = "".join(
-        f"<th>{_e(page[name])}</th>" for name in ("severity", "code", "place", "message")
+        f"<th>{_e(words['page ' + name])}</th>"
+        for name in ("severity", "code", "place", "message")
     )
     groups = list(_groups(report))
     if not groups:
-        out.append(f'<p class="ok">{_e(page["none"])}</p>')
+        out.append(f'<p class="ok">{_e(words["page none"])}</p>')
     for index, findings in groups:
         label = _group_title(index, findings, lang)
         rows = "".join(_finding_row(report, f, lang, reveal) for f in findings)
@@ -292,15 +250,16 @@ def to_html(reports: Reports, *, lang: str = "sv", reveal_identities: bool = Fal
     """One self-contained HTML page: summary, charts and the findings per episode."""
     _check_lang(lang)
     items = _reports(reports)
-    page = _PAGE[lang]
+    words = _WORDS[lang]
+    shown = "revealed" if reveal_identities else "masked"
     body: Iterable[str] = (
-        f"<h1>{_e(page['title'])}</h1>",
-        f"<p>{_e(page['intro'])} {_e(page['revealed' if reveal_identities else 'masked'])}</p>",
+        f"<h1>{_e(words['page title'])}</h1>",
+        f"<p>{_e(words['page intro'])} {_e(words[f'page {shown}'])}</p>",
         _summary_section(items, lang),
         _charts(items, lang),
-        f"<h2>{_e(page['findings'])}</h2>",
+        f"<h2>{_e(words['page findings'])}</h2>",
         *(_report_section(r, lang, reveal_identities) for r in items),
-        f"<footer>{_e(page['made by'])} sir-format {_e(_version())}</footer>",
+        f"<footer>{_e(words['page made by'])} sir-format {_e(_version())}</footer>",
     )
     return (
         "<!DOCTYPE html>\n"
@@ -309,6 +268,6 @@ def to_html(reports: Reports, *, lang: str = "sv", reveal_identities: bool = Fal
         '<meta http-equiv="Content-Security-Policy" '
         "content=\"default-src 'none'; style-src 'unsafe-inline'\"/>"
         '<meta name="viewport" content="width=device-width, initial-scale=1"/>'
-        f"<title>{_e(page['title'])}</title><style>{_CSS}</style></head>\n"
+        f"<title>{_e(words['page title'])}</title><style>{_CSS}</style></head>\n"
         f"<body>{''.join(body)}</body></html>\n"
     )

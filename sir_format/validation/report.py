@@ -125,9 +125,9 @@ class ValidationReport:
 Reports = ValidationReport | Iterable[ValidationReport]
 """One report, or several (one per file)."""
 
-# The texts of the outputs for people (text and HTML), Swedish and English. The meanings of
-# the severities are data dictionary §6's: F rejects the whole file, E the episode (the rest
-# of the file is loaded), W accepts the data and flags them.
+# The texts of the outputs for people, Swedish and English ("page ...": the HTML page's). The
+# meanings of the severities are data dictionary §6's: F rejects the whole file, E the episode
+# (the rest of the file is loaded), W accepts the data and flags them.
 _WORDS: dict[str, dict[str, str]] = {
     "sv": {
         "fatal": "KRITISKT",
@@ -147,6 +147,27 @@ _WORDS: dict[str, dict[str, str]] = {
         "incomplete": "filen kunde inte läsas till slutet",
         "profile": "profil",
         "omitted": "Visas inte: ytterligare",
+        "page title": "Valideringsrapport",
+        "page intro": "Resultatet av kontrollen av filerna mot SIR:s format och regler.",
+        "page summary": "Sammanfattning",
+        "page files": "Filer",
+        "page episodes": "Vårdtillfällen",
+        "page errors": "Fel (varav kritiska)",
+        "page warnings": "Varningar",
+        "page file": "Fil",
+        "page result": "Resultat",
+        "page per rule": "Anmärkningar per regel",
+        "page per module": "Anmärkningar per modul",
+        "page findings": "Anmärkningar per vårdtillfälle",
+        "page none": "Inga anmärkningar.",
+        "page code": "Regel",
+        "page severity": "Allvarlighet",
+        "page place": "Plats",
+        "page message": "Meddelande",
+        "page others": "övriga",
+        "page masked": "Identitetsnummer visas maskerade.",
+        "page revealed": "Identitetsnummer visas i klartext.",
+        "page made by": "Skapad av",
     },
     "en": {
         "fatal": "FATAL",
@@ -166,6 +187,27 @@ _WORDS: dict[str, dict[str, str]] = {
         "incomplete": "the file could not be read to its end",
         "profile": "profile",
         "omitted": "Not listed:",
+        "page title": "Validation report",
+        "page intro": "The result of checking the files against SIR's format and rules.",
+        "page summary": "Summary",
+        "page files": "Files",
+        "page episodes": "Episodes",
+        "page errors": "Errors (of which fatal)",
+        "page warnings": "Warnings",
+        "page file": "File",
+        "page result": "Result",
+        "page per rule": "Findings per rule",
+        "page per module": "Findings per module",
+        "page findings": "Findings per episode",
+        "page none": "No findings.",
+        "page code": "Code",
+        "page severity": "Severity",
+        "page place": "Location",
+        "page message": "Message",
+        "page others": "others",
+        "page masked": "Identity numbers are shown masked.",
+        "page revealed": "Identity numbers are shown unmasked.",
+        "page made by": "Made by",
     },
 }
 _COUNTED: dict[str, dict[str, tuple[str, str]]] = {

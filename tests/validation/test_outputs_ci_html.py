@@ -20,7 +20,7 @@ from test_outputs import SECRET, _handmade, _reports
 
 from sir_format.cli import main
 from sir_format.validation import Finding, Severity, Text, ValidationReport, outputs
-from sir_format.validation._html import CHART_ROWS
+from sir_format.validation._html import CHART_ROWS, module_of
 from sir_format.validation._links import DOCS_URL, RULES_PAGE, help_uri, rule_anchor
 from sir_format.validation.catalog import catalog
 
@@ -517,3 +517,25 @@ def _cli_inputs(tmp_path: Path) -> list[str]:
         encoding="utf-8",
     )
     return [str(FIXTURES / "file_a_iva.xml"), str(bad), str(FIXTURES / "file_b_ima.json")]
+
+
+def test_module_of_a_finding() -> None:
+    episode = (("Vårdtillfälle", 0),)
+    cases = [
+        ((), "Filen"),
+        ((("Huvud", None), ("HsaId", None)), "Huvud"),
+        (episode, "Vårdtillfälle"),
+        ((*episode, ("SAPS3", None), ("Puls", None)), "SAPS3"),
+    ]
+    for location, module in cases:
+        finding = Finding("SIR-R001", Severity.ERROR, {}, location)
+        assert module_of(finding, "sv") == module
+    assert module_of(Finding("SIR-X001", Severity.FATAL, {}, ()), "en") == "File"
+
+
+def test_every_text_of_the_outputs_is_in_both_languages() -> None:
+    from sir_format.validation.report import _WORDS
+
+    assert set(_WORDS) == {"sv", "en"}
+    assert set(_WORDS["sv"]) == set(_WORDS["en"])
+    assert all(_WORDS["sv"].values()) and all(_WORDS["en"].values())
