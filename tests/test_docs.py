@@ -13,6 +13,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tomllib
 from importlib.resources import files
 from pathlib import Path
 from types import ModuleType
@@ -345,3 +346,128 @@ def test_changelog_has_an_unreleased_section_shown_in_the_docs() -> None:
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert re.search(r"^## \[Unreleased\]\n\n### Added\n", changelog, flags=re.MULTILINE)
     assert '--8<-- "CHANGELOG.md"' in (DOCS / "changelog.md").read_text(encoding="utf-8")
+
+
+# --- the README on a package index, and the project's addresses -----------------------------
+
+
+def _project_urls() -> dict[str, str]:
+    urls: dict[str, str] = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
+        "project"
+    ]["urls"]
+    return urls
+
+
+_HTML_TARGET = re.compile(r"""(?:href|src)\s*=\s*["']?([^"'\s>]+)""")
+_ABSOLUTE = re.compile(r"(https?://|mailto:)")
+
+
+def _readme_targets(path: Path = README) -> list[str]:
+    """Every link and image target of a README: Markdown links (inline, reference and
+    autolinks), images, and href/src attributes of raw HTML."""
+    targets: list[str] = []
+    for token in MarkdownIt("commonmark").parse(path.read_text(encoding="utf-8")):
+        if token.type in ("html_block", "html_inline"):
+            targets += _HTML_TARGET.findall(token.content)
+        for child in [token, *(token.children or [])]:
+            if child.type == "link_open":
+                targets.append(str(child.attrs["href"]))
+            elif child.type == "image":
+                targets.append(str(child.attrs["src"]))
+            elif child.type in ("html_block", "html_inline") and child is not token:
+                targets += _HTML_TARGET.findall(child.content)
+    return targets
+
+
+def _docs_page(url: str, site: str) -> Path:
+    """The Markdown page behind a URL of the docs site (directory URLs, as mkdocs builds them)."""
+    path = url[len(site) :].split("#", 1)[0]
+    assert path == "" or path.endswith("/"), url
+    return DOCS / (f"{path.rstrip('/')}.md" if path else "index.md")
+
+
+def test_project_urls_are_defined_once_and_mkdocs_uses_them() -> None:
+    urls = _project_urls()
+    assert set(urls) == {"Homepage", "Documentation", "Repository", "Changelog", "Issues"}
+    assert all(url.startswith("https://") for url in urls.values()), urls
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    site = config["site_url"]
+    assert urls["Documentation"] == urls["Homepage"] == site
+    assert site.endswith("/")
+    assert urls["Changelog"] == f"{site}changelog/"
+    assert _docs_page(urls["Changelog"], site) == DOCS / "changelog.md"
+    assert urls["Issues"] == f"{urls['Repository']}/issues"
+    assert [entry["link"] for entry in config["extra"]["social"]] == [urls["Repository"]]
+
+
+def test_readme_links_are_absolute_so_that_they_work_on_a_package_index() -> None:
+    targets = _readme_targets()
+    assert len(targets) >= 15
+    relative = [t for t in targets if not _ABSOLUTE.match(t)]
+    assert relative == [], "the README is shown on the package index: use absolute URLs"
+
+
+def test_readme_links_into_the_project_point_at_pages_and_files_that_exist() -> None:
+    urls = _project_urls()
+    site, repository = urls["Documentation"], urls["Repository"]
+    pages = [t for t in _readme_targets() if t.startswith(site)]
+    files_ = [t for t in _readme_targets() if t.startswith(f"{repository}/blob/main/")]
+    assert len(pages) >= 14
+    assert files_ == [f"{repository}/blob/main/LICENSE"]
+    for url in pages:
+        assert _docs_page(url, site).is_file(), url
+    linked = {_docs_page(url, site) for url in pages}
+    assert DOCS / "checking-before-upload.md" in linked
+    for url in files_:
+        assert (ROOT / url.removeprefix(f"{repository}/blob/main/")).is_file(), url
+    other = [t for t in _readme_targets() if "sir-format" in t and t not in pages + files_]
+    assert set(other) <= {site, repository}, other
+
+
+def test_readme_link_checks_catch_relative_and_broken_links(tmp_path: Path) -> None:
+    site = _project_urls()["Documentation"]
+    broken = tmp_path / "README.md"
+    broken.write_text(
+        f"[a](docs/cli.md) [b]({site}no-such-page/) <a href='LICENSE'>c</a>\n\n[d]: docs/x.md\n"
+        "[d] ![e](images/e.png)\n",
+        encoding="utf-8",
+    )
+    targets = _readme_targets(broken)
+    assert targets == [
+        "docs/cli.md",
+        f"{site}no-such-page/",
+        "LICENSE",
+        "docs/x.md",
+        "images/e.png",
+    ]
+    assert [t for t in targets if not _ABSOLUTE.match(t)] == [
+        "docs/cli.md",
+        "LICENSE",
+        "docs/x.md",
+        "images/e.png",
+    ]
+    assert _docs_page(f"{site}no-such-page/", site) == DOCS / "no-such-page.md"
+    assert not (DOCS / "no-such-page.md").exists()
+
+
+# --- the page for units: "Checking a file before upload" -------------------------------------
+
+
+def test_upload_page_states_each_codes_severity_as_the_catalog_does() -> None:
+    from sir_format.validation import get_rule
+    from sir_format.validation.report import _WORDS
+
+    text = (DOCS / "checking-before-upload.md").read_text(encoding="utf-8")
+    rows = re.findall(
+        r"^\| \[(SIR-[RX]\d{3})\]\(reference/rules\.md#([\w-]+)\) \| (\w+) \|",
+        text,
+        flags=re.MULTILINE,
+    )
+    assert len(rows) >= 10
+    for code, anchor, severity in rows:
+        assert anchor == code.lower()
+        assert severity == _WORDS["sv"][get_rule(code).severity.value], code
+    shown = {word for _, _, word in rows}
+    assert shown == {_WORDS["sv"][s] for s in ("fatal", "error", "warning")}
+    for word in shown:
+        assert f"| **{word}** |" in text, f"the severity table explains {word}"
