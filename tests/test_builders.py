@@ -116,6 +116,41 @@ g = b.grunddata(personnummer="194809224464", vardtyp="IMA",
                 ankomstvag="Akutmottagning")
 """
 
+ICU_MODULES = """
+from datetime import date, datetime
+from decimal import Decimal
+from sir_format import builders as b
+from sir_format.models import JaNej, SAPS3Intagningsorsak
+
+saps3 = b.saps3(
+    vasoaktiva_droger=JaNej.NEJ,
+    intagningsorsak=[SAPS3Intagningsorsak.RESPIRATORISK_SVIKT, "SeptiskChock"],
+    nosokomial_infektion="Nej",
+    respiratorisk_infektion="Ja",
+    ventilator=JaNej.JA,
+    pa_o2=Decimal("7.9"),
+    fi_o2=60,
+)
+sofa = b.daglig_sofa(
+    b.sofa_registrering(
+        tidpunkt=datetime(2024, 11, 4, 9, 0), andningsstod="Ja", noradrenalin="LågDos",
+        adrenalin="Ingen", dopamin="Ingen", dobutamin=JaNej.NEJ,
+    )
+)
+weight = b.vikt_och_langd(b.daglig_vikt(datum=date(2024, 11, 4), vikt=Decimal("91.2")), langd=181)
+"""
+
+MISSING_MODULE_FIELD = """
+from datetime import date
+from sir_format import builders as b
+day = b.nems_registrering(
+    datum=date(2024, 11, 3), basmonitorering="Ja", intravenos_lakemedelsbehandling="Ja",
+    mekanisk_ventilation="Ja", kompletterande_andningsstod="Nej",
+    ett_vasoaktivt_lakemedel="Nej", flera_vasoaktiva_lakemedel="Nej",
+    specifika_atgarder_pa_enheten="Nej", specifika_atgarder_utanfor_enheten="Nej",
+)
+"""
+
 README = Path(__file__).resolve().parent.parent / "README.md"
 FIXTURES_IMA = Path(__file__).resolve().parent / "fixtures" / "file_b_ima.xml"
 
@@ -164,6 +199,14 @@ def test_typing_accepts_readme_example_and_rejects_missing_fields(tmp_path: Path
     builder = _mypy(tmp_path, MISSING_BUILDER_ARG)
     assert builder.returncode != 0
     assert 'Missing named argument "utskriven_till"' in builder.stdout
+
+
+def test_typing_accepts_module_builders_with_tokens_and_members(tmp_path: Path) -> None:
+    ok = _mypy(tmp_path, ICU_MODULES)
+    assert ok.returncode == 0, ok.stdout
+    missing = _mypy(tmp_path, MISSING_MODULE_FIELD)
+    assert missing.returncode == 1, missing.stdout
+    assert 'Missing named argument "dialys" for "nems_registrering"' in missing.stdout
 
 
 # --------------------------------------------------------------------------- the model classes

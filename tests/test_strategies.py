@@ -761,7 +761,8 @@ def test_vardtyp_and_ima_arguments_are_honoured(data: st.DataObject) -> None:
         {"min_episodes": 0},
         {"min_episodes": 3, "max_episodes": 2},
         {"max_episodes": 5001},
-        {"vardtyp": "IVA"},
+        {"vardtyp": "ICU"},  # not a token
+        {"vardtyp": "IMA", "ima": False},  # contradicts ima, as the member does
         {"ima": True, "max_episodes": 4000},
     ],
 )

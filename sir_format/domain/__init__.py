@@ -15,5 +15,6 @@ carries them ``birth_date``, ``sex`` and ``format``; ``generate(rng, ...)`` for 
 
 The registry's facts: :mod:`sir_format.domain.registry` (age limits, the codes other modules
 depend on, the M-ICU rows, the §5.2 applicability matrix) and :mod:`sir_format.domain.kva`
-(the KVÅ validity table).
+(the KVÅ validity table). :mod:`sir_format.domain.tokens` turns a code-list value given as
+an enum member or as its token into the member.
 """

@@ -55,6 +55,7 @@ from hypothesis import strategies as st
 
 from sir_format.domain import hsa_id, personnummer, samordningsnummer
 from sir_format.domain.registry import ADULT_AGE, IMA_REPORTING_OPENED, M_ICU_FIELDS
+from sir_format.domain.tokens import enum_member
 from sir_format.metadata import model_info
 from sir_format.models import (
     Ankomstvag,
@@ -122,7 +123,7 @@ def reports(
     *,
     min_episodes: int = 1,
     max_episodes: int = 3,
-    vardtyp: Vardtyp | None = None,
+    vardtyp: Vardtyp | str | None = None,
     ima: bool | None = None,
     coherent: bool = True,
 ) -> st.SearchStrategy[SIRData]:
@@ -130,7 +131,7 @@ def reports(
 
     Args:
         min_episodes / max_episodes: number of ``Vårdtillfälle`` elements.
-        vardtyp: give every episode this vårdtyp.
+        vardtyp: give every episode this vårdtyp (a ``Vardtyp`` member or its token, ``"IVA"``).
         ima: ``True`` for an IMA file, ``False`` for an ICU file, ``None`` for either.
         coherent: also follow the registry rules listed in this module's docstring; with
             ``False`` only schema validity is guaranteed (and vårdtyper may mix).
@@ -151,7 +152,7 @@ def reports(
 
 
 def episodes(
-    *, vardtyp: Vardtyp | None = None, ima: bool | None = None, coherent: bool = True
+    *, vardtyp: Vardtyp | str | None = None, ima: bool | None = None, coherent: bool = True
 ) -> st.SearchStrategy[Vardtillfalle]:
     """Strategy for single episodes (``Vårdtillfälle``); arguments as for :func:`reports`."""
     return reports(vardtyp=vardtyp, ima=ima, coherent=coherent, max_episodes=1).map(
@@ -162,11 +163,10 @@ def episodes(
 # ------------------------------------------------------------ schema only
 
 
-def _file_kinds(vardtyp: Vardtyp | None, ima: bool | None) -> tuple[tuple[Vardtyp, ...], ...]:
+def _file_kinds(given: Vardtyp | str | None, ima: bool | None) -> tuple[tuple[Vardtyp, ...], ...]:
     """The vårdtyper one file may hold, per kind of file (SIR-R120)."""
-    if vardtyp is not None:
-        if not isinstance(vardtyp, Vardtyp):
-            raise ValueError(f"vardtyp must be a Vardtyp, not {vardtyp!r}")
+    if given is not None:
+        vardtyp = enum_member(Vardtyp, given, name="vardtyp")
         if ima is not None and ima != (vardtyp is Vardtyp.IMA):
             raise ValueError(f"vardtyp={vardtyp.value} contradicts ima={ima}")
         return ((vardtyp,),)

@@ -46,14 +46,16 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from enum import Enum
 from pathlib import Path
 from typing import Any, Literal
 
 from sir_format._files import checked_path
 from sir_format.domain.registry import DECLARABLE_MODULES, IMA, MATRIX, VARDTYPER
-from sir_format.errors import InvalidUnitDeclarationError, UnitDeclarationError
+from sir_format.domain.tokens import enum_member
+from sir_format.errors import InvalidUnitDeclarationError, SirFormatError, UnitDeclarationError
 from sir_format.metadata import model_info
-from sir_format.models import Atgard, Huvud, Vardtillfalle
+from sir_format.models import Atgard, Huvud, Vardtillfalle, Vardtyp
 from sir_format.validation._base import Severity, Text
 from sir_format.validation._findings import Finding
 from sir_format.validation.catalog import get_rule
@@ -162,7 +164,8 @@ class UnitDeclaration:
         kortnamn: short name registered with SIR (1–15 characters).
         avdelningsnamn: department name used in the file; must equal ``Huvud/Avdelningsnamn``
             after trimming (SIR-R204).
-        vardtyper: vårdtyp tokens the unit reports (``"IVA"``, ``"IMA"``, …).
+        vardtyper: vårdtyp tokens the unit reports (``"IVA"``, ``"IMA"``, …); the constructor
+            also takes ``Vardtyp`` members and keeps their tokens.
         sofa_tid: the unit's fixed daily SOFA time (default 09:00).
         giltig_fran: first episode start date the declaration covers, or ``None``.
         modules: wire names of the declared modules (``"Åtgärder"``, ``"NEMS"``, …).
@@ -184,6 +187,8 @@ class UnitDeclaration:
             value = getattr(self, name)
             if isinstance(value, Iterable) and not isinstance(value, str | frozenset):
                 object.__setattr__(self, name, frozenset(value))
+        if isinstance(self.vardtyper, Iterable) and not isinstance(self.vardtyper, str):
+            object.__setattr__(self, "vardtyper", frozenset(map(_vardtyp_token, self.vardtyper)))
         problems = _semantic_problems({f: getattr(self, f) for f in _FIELDS})
         if problems:
             raise _invalid(problems)
@@ -526,6 +531,16 @@ def _set_type_problem(values: Mapping[str, Any]) -> _Problem | None:
         if non_strings:
             return _wrong_type(key + "[…]", non_strings[0], str)
     return None
+
+
+def _vardtyp_token(value: object) -> object:
+    """A ``Vardtyp`` member as its token; anything else as given, for the checks to judge."""
+    if isinstance(value, Enum):
+        try:
+            return enum_member(Vardtyp, value).value
+        except SirFormatError:
+            return value  # another enumeration's member: reported as not a string
+    return value
 
 
 def _check_vardtyper(values: Mapping[str, Any]) -> Iterator[_Problem]:
