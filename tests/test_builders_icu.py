@@ -7,6 +7,7 @@ from __future__ import annotations
 import doctest
 import enum
 import inspect
+import re
 import typing
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -197,6 +198,19 @@ def test_the_icu_example_passes_its_declaration_with_no_finding(name: str) -> No
     assert (report.findings, report.skipped) == ((), ())
     episode = sir_format.load(EXAMPLES / name).vardtillfalle[0]
     assert episode.saps3 and episode.daglig_sofa and episode.nems and episode.atgarder
+
+
+def test_the_icu_example_is_file_a_with_the_missing_modules_added() -> None:
+    """Line for line: file A's lines keep their numbers up to the first added module."""
+    added = [
+        model_info(Vardtillfalle).by_py[name].wire_name
+        for name in ("nems", "sederingsmal", "omvardnad")
+    ]
+    pattern = "|".join(f"    <{wire}>\n.*?    </{wire}>\n" for wire in added)
+    complete = (EXAMPLES / "iva.xml").read_text(encoding="utf-8")
+    without, count = re.subn(pattern, "", complete, flags=re.S)
+    assert count == 3
+    assert without == (EXAMPLES / "iva-with-errors.xml").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", ["iva-with-errors.xml", "iva-with-errors.json"])
