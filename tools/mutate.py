@@ -180,7 +180,7 @@ def _check_memos() -> None:
             sys.exit(f"MEMOS in tools/mutate.py: {module_name}.{name} is not assigned in {path}")
 
 
-def _clear_caches(modules: list[str]) -> int:
+def _clear_caches(modules: list[str], keep: frozenset[str] = frozenset()) -> int:
     """Empty the caches of the mutated ``modules`` that are loaded; return how many.
 
     mutmut forks each mutant's process from one that already ran the tests with no mutant
@@ -197,9 +197,9 @@ def _clear_caches(modules: list[str]) -> int:
             continue
         owners = [module, *(v for v in vars(module).values() if isinstance(v, type))]
         for owner in owners:
-            for value in list(vars(owner).values()):
+            for attribute, value in list(vars(owner).items()):
                 target = getattr(value, "__func__", value)  # staticmethod / classmethod
-                if callable(getattr(target, "cache_clear", None)):
+                if attribute not in keep and callable(getattr(target, "cache_clear", None)):
                     target.cache_clear()
                     cleared += 1
         for memo in MEMOS.get(name, ()):
@@ -216,6 +216,29 @@ def _whole_functions(tests: Any) -> list[str]:
     mutmut recorded. Selecting whole test functions runs every parameter instead.
     """
     return list(dict.fromkeys(test.partition("[")[0] for test in tests))
+
+
+# Caches too costly to rebuild before every test of the statistics run (compiled schemas):
+# their functions are credited to the tests that ran while they were first filled.
+KEEP_WHILE_COUNTING = frozenset({"xml_schema", "fragment_schema"})
+
+
+class _CachesPerTest:
+    """Pytest plugin for mutmut's statistics run: empty the mutated modules' caches and memo
+    tables before each test.
+
+    mutmut runs a mutant against the tests that reached its function in that run. A function
+    that only fills a cache or memo (``_json._build_plans`` and what it calls, the XML binders
+    and writers) runs once, in the first test that needs it, and would be credited to that test
+    alone; its mutants would then survive although later tests notice them. Emptied before
+    each test, the caches are filled again by every test that uses them.
+    """
+
+    def __init__(self, modules: list[str]) -> None:
+        self.modules = modules
+
+    def pytest_runtest_setup(self, item: Any) -> None:
+        _clear_caches(self.modules, keep=KEEP_WHILE_COUNTING)
 
 
 class _FreshCaches:
@@ -266,7 +289,17 @@ def _test_import_time_code() -> None:
             found = set(state()._stats)
             state()._stats.clear()
             record.write_text(json.dumps(sorted(found), indent=1) + "\n", encoding="utf-8")
-        return int(run_stats(self, tests=tests))
+        execute = self.execute_pytest
+
+        def execute_counting(params: list[str], **kwargs: Any) -> int:
+            kwargs["plugins"] = [*kwargs.get("plugins", []), _CachesPerTest(modules)]
+            return int(execute(params, **kwargs))
+
+        self.execute_pytest = execute_counting  # the statistics run only
+        try:
+            return int(run_stats(self, tests=tests))
+        finally:
+            del self.execute_pytest
 
     def collect_then_assign(*args: Any, **kwargs: Any) -> None:
         collect(*args, **kwargs)
