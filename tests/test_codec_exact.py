@@ -4,6 +4,7 @@ test pinned down."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from sir_format import (
     to_xml,
 )
 from sir_format._input import sniff, text_to_bytes, unicode_encoding, wide_encoding
-from sir_format.errors import ParseError, SirFormatError
+from sir_format.errors import ParseError, SerializeError, SirFormatError
 from sir_format.models import SIRData
 
 # -- format detection -------------------------------------------------------------------------
@@ -191,3 +192,29 @@ def test_a_stream_counts_the_episodes_it_hands_out(tmp_path: Path) -> None:
     assert list(Codec(Limits(max_bytes=10)).iter_episodes(path)) == episodes
     with pytest.raises(ParseError):
         list(Codec(Limits(max_episodes=0)).iter_episodes(path))
+
+
+@pytest.mark.parametrize("name", ["bad\0name.xml", Path("bad\0name.xml")], ids=["str", "path"])
+def test_a_stream_refuses_a_file_name_with_a_nul_byte(name: str | Path) -> None:
+    with pytest.raises(SirFormatError) as caught:
+        open_stream(name)
+    assert type(caught.value) is SirFormatError
+    assert str(caught.value) == (
+        "cannot use 'bad\\x00name.xml' as a file name: it contains a NUL byte"
+    )
+
+
+@pytest.mark.parametrize("value", ["3", 3.0, True], ids=["str", "float", "bool"])
+def test_a_wrong_type_where_a_number_or_unknown_belongs_names_both(
+    report: SIRData, value: object
+) -> None:
+    changed = copy.deepcopy(report)
+    changed.vardtillfalle[0].clinical_frailty_scale = value  # type: ignore[assignment]
+    expected = f"expected VardeOkant or int, got {type(value).__name__}"
+    for write in (to_xml, to_json):
+        with pytest.raises(SerializeError) as caught:
+            write(changed)
+        assert (caught.value.path, caught.value.message) == (
+            "Vårdtillfälle[1]/ClinicalFrailtyScale",
+            expected,
+        )
