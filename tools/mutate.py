@@ -24,6 +24,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "rules": (
         "sir_format/validation/rules/*.py",
         "sir_format/validation/applicability.py",
+        "sir_format/domain/*.py",
     ),
     "codecs": (
         "sir_format/_xml.py",
