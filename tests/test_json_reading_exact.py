@@ -206,3 +206,15 @@ def test_a_string_where_an_object_belongs_says_it_is_a_string() -> None:
             "Huvud/Försystem",
         )
     ]
+
+
+def test_a_key_that_is_no_xml_name_is_an_unknown_element() -> None:
+    raw = _changed(
+        EXAMPLE, '"LokaltId": "VT-2024-01187",', '"LokaltId": "VT-2024-01187", "1a": 1,'
+    )
+    (finding,) = validate(raw, profile="schema").findings
+    assert (finding.code, dict(finding.params), finding.path) == (
+        "SIR-X011",
+        {"element": "1a", "expected": Text(sv="ett känt element", en="a known element")},
+        "Vårdtillfälle[1]/1a",
+    )

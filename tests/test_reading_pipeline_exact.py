@@ -11,11 +11,13 @@ import pytest
 from lxml import etree
 
 import sir_format
-from sir_format import ParseError, _xml, from_xml, validate
+from sir_format import Limits, ParseError, _xml, from_xml, validate
 from sir_format.metadata import ROOT_ELEMENT
 from sir_format.models import Vardtillfalle
+from sir_format.validation._base import Text
 
-EXAMPLE = (Path(sir_format.__file__).parent / "examples" / "iva.xml").read_bytes()
+EXAMPLE_DIR = Path(sir_format.__file__).parent / "examples"
+EXAMPLE = (EXAMPLE_DIR / "iva.xml").read_bytes()
 END = f"</{ROOT_ELEMENT}>".encode()
 
 
@@ -77,9 +79,11 @@ def test_a_model_written_one_part_at_a_time_keeps_its_episodes() -> None:
     second.lokalt_id = "VT-2"
     report.vardtillfalle.append(second)
     report.huvud.avdelningsnamn = "IVA\x01"  # the header cannot be written
+    second.grunddata.postnummer = "1"  # written, and refused by the schema
     result = validate(report, profile="schema")
-    assert [(f.code, f.path, f.episode_index) for f in result.findings] == [
-        ("SIR-X060", "Huvud/Avdelningsnamn", None),
+    assert [(f.code, f.path, f.episode, f.episode_index) for f in result.findings] == [
+        ("SIR-X060", "Huvud/Avdelningsnamn", None, None),
+        ("SIR-X021", "Vårdtillfälle[2]/Grunddata/Postnummer", "VT-2", 1),
     ]
     assert result.episodes == (report.vardtillfalle[0].lokalt_id, "VT-2")
 
@@ -146,3 +150,35 @@ def test_binding_an_unexpected_element_names_its_place(
         path,
         line,
     )
+
+
+def test_episodes_that_are_not_a_list_say_so_in_both_languages() -> None:
+    report = from_xml(EXAMPLE)
+    report.vardtillfalle = tuple(report.vardtillfalle)  # type: ignore[assignment]
+    (finding,) = validate(report, profile="schema").findings
+    assert (finding.code, dict(finding.params)) == (
+        "SIR-X060",
+        {"element": "Vårdtillfälle", "detail": Text(sv="ska vara en lista", en="expected a list")},
+    )
+
+
+@pytest.mark.parametrize("suffix", ["xml", "json"])
+def test_input_over_the_size_limit_is_only_sir_x003(suffix: str) -> None:
+    data = (EXAMPLE_DIR / f"iva.{suffix}").read_bytes()
+    findings = validate(data, limits=Limits(max_bytes=10)).findings
+    assert [(f.code, dict(f.params)) for f in findings] == [
+        ("SIR-X003", {"size": len(data), "limit": 10})
+    ]
+
+
+def test_a_model_with_one_unwritable_episode_still_runs_the_rules_on_the_others() -> None:
+    report = from_xml(EXAMPLE)
+    second = copy.deepcopy(report.vardtillfalle[0])
+    second.lokalt_id = "VT-2"
+    second.grunddata.postnummer = "118\x02"
+    report.vardtillfalle.append(second)
+    result = validate(report)
+    assert [(f.code, f.path, f.episode_index) for f in result.findings] == [
+        ("SIR-X060", "Vårdtillfälle[2]/Grunddata/Postnummer", 1)
+    ]
+    assert result.skipped == ()
