@@ -218,3 +218,16 @@ def test_a_wrong_type_where_a_number_or_unknown_belongs_names_both(
             "Vårdtillfälle[1]/ClinicalFrailtyScale",
             expected,
         )
+
+
+def test_a_stream_reads_past_the_default_size_limit(tmp_path: Path) -> None:
+    path = tmp_path / "large.xml"
+    path.write_bytes(XML_A)
+    with path.open("r+b") as handle:  # a sparse file: NUL bytes after the report
+        handle.truncate(Limits().max_bytes + 1)  # type: ignore[operator]
+    stream = open_stream(path)  # the default limits, but not their size limit
+    with pytest.raises(ParseError) as caught:
+        list(stream)
+    finding = caught.value.finding
+    assert finding is not None
+    assert (finding.code, finding.line) == ("SIR-X001", XML_A.count(b"\n") + 1)
