@@ -182,3 +182,13 @@ def test_a_model_with_one_unwritable_episode_still_runs_the_rules_on_the_others(
         ("SIR-X060", "Vårdtillfälle[2]/Grunddata/Postnummer", 1)
     ]
     assert result.skipped == ()
+
+
+def test_elements_nested_deeper_than_the_parser_allows_are_not_well_formed() -> None:
+    start, end = f"<{ROOT_ELEMENT}>", f"</{ROOT_ELEMENT}>"
+    data = (start + "<a>" * 300 + "</a>" * 300 + end).encode()
+    findings = validate(data).findings
+    # libxml2 stops at the 257th level: the column of the <a> that opens it
+    assert [(f.code, f.line, f.column) for f in findings] == [
+        ("SIR-X001", 1, len(start) + 256 * len("<a>"))
+    ]
