@@ -127,6 +127,7 @@ def test_json_that_cannot_be_read_is_named_exactly(
 
 
 OBJECT = Text(sv="ett objekt", en="an object")
+ARRAY = Text(sv="en lista", en="an array")
 
 
 @pytest.mark.parametrize(
@@ -217,4 +218,16 @@ def test_a_key_that_is_no_xml_name_is_an_unknown_element() -> None:
         "SIR-X011",
         {"element": "1a", "expected": Text(sv="ett känt element", en="a known element")},
         "Vårdtillfälle[1]/1a",
+    )
+
+
+def test_null_where_a_list_belongs_names_the_list() -> None:
+    start = EXAMPLE.index('"ÖvrigDiagnos": ['.encode())
+    end = EXAMPLE.index(b"]", start) + 1
+    raw = EXAMPLE[:start] + '"ÖvrigDiagnos": null'.encode() + EXAMPLE[end:]
+    (finding,) = validate(raw, profile="schema").findings
+    assert (finding.code, dict(finding.params), finding.path) == (
+        "SIR-X050",
+        {"element": "ÖvrigDiagnos", "expected": ARRAY, "found": Text(sv="null", en="null")},
+        "Vårdtillfälle[1]/Diagnoser/ÖvrigDiagnos",
     )
