@@ -149,8 +149,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "rules": "reglerna",
         "incomplete": "filen kunde inte läsas till slutet",
         "profile": "profil",
-        "omitted": "… och",
-        "omitted after": " till",
+        "omitted": "… och {total} till",
         "unit": "enhetsdeklaration",
         "wellformed": "välformad",
         "schema": "schema",
@@ -194,8 +193,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "rules": "rules",
         "incomplete": "the file could not be read to its end",
         "profile": "profile",
-        "omitted": "… and",
-        "omitted after": "",
+        "omitted": "… and {total}",
         "unit": "unit declaration",
         "wellformed": "wellformed",
         "schema": "schema",
@@ -272,8 +270,7 @@ def _omitted_line(report: ValidationReport, lang: str) -> str | None:
         return None
     counts = ", ".join(f"{code}: {n}" for code, n in report.omitted.items())
     total = _count(sum(report.omitted.values()), "findings", lang)
-    words = _WORDS[lang]
-    return f"{words['omitted']} {total}{words['omitted after']} ({counts})"
+    return f"{_WORDS[lang]['omitted'].replace('{total}', total)} ({counts})"
 
 
 def _reports(reports: Reports) -> list[ValidationReport]:
