@@ -16,7 +16,7 @@ from sir_format.validation.unit import example_path
 
 EXAMPLES = Path(sir_format.__file__).parent / "examples"
 IMA_XML = (EXAMPLES / "ima.xml").read_text(encoding="utf-8")
-IVA_XML = (EXAMPLES / "iva.xml").read_text(encoding="utf-8")
+IVA_XML = (EXAMPLES / "iva-with-errors.xml").read_text(encoding="utf-8")
 IMA_UNIT = example_path("ima").read_text(encoding="utf-8")
 IVA_UNIT = example_path("iva").read_text(encoding="utf-8")
 
@@ -63,7 +63,7 @@ def test_the_nearest_declaration_above_is_used_per_file(
     put("units/iva/sir-enhet.toml", IVA_UNIT)
     put("units/iva/iva.xml", IVA_XML)
     code, out, _ = run(capsys, "units")
-    assert code == 1  # the bundled IVA example lacks modules its declaration names
+    assert code == 1  # iva-with-errors.xml lacks modules its declaration names
     lines = out.splitlines()
     assert lines[0].endswith("unit declaration units/sir-enhet.toml")
     assert lines[0].startswith("units/ima/2024/jan/ima.xml: OK")
