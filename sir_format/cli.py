@@ -15,7 +15,8 @@ calling :func:`register` at import time of a module listed in ``EXTENSIONS``::
 
 Exit codes: 0 success, 1 invalid input (any :class:`~sir_format.errors.SirFormatError`),
 2 usage errors and files that cannot be read or written, 3 an internal error (a bug: rerun
-with ``--debug`` for the traceback). Errors are one line on stderr.
+with ``--debug`` for the traceback). Errors are one line on stderr, in the run's language
+(Swedish unless ``--lang en`` or ``SIR_FORMAT_LANG=en``; see :mod:`sir_format._cli_texts`).
 The codec is imported inside the commands that use it; an extension that fails to import is
 an internal error (exit 3).
 """
@@ -28,7 +29,7 @@ import os
 import sys
 from collections.abc import Callable
 from importlib import metadata, resources
-from typing import Any, NoReturn
+from typing import Any
 
 from sir_format import _cli
 from sir_format._cli import (
@@ -40,13 +41,17 @@ from sir_format._cli import (
     PROG,
     STDIO,
     SUBCOMMANDS,
+    Parser,
     Subcommand,
     check_files,
+    error_message,
     format_of,
+    os_reason,
     read_input,
     register,
     write_output,
 )
+from sir_format._cli_texts import ENV_LANG, LANGUAGES, choose_language, language, text
 from sir_format.errors import SirFormatError, UsageError
 
 __all__ = ["SUBCOMMANDS", "Subcommand", "UsageError", "build_parser", "main", "register"]
@@ -57,13 +62,6 @@ EXTENSIONS: tuple[str, ...] = ("sir_format.validation.cli",)
 """Modules that register further subcommands when imported (loaded by :func:`build_parser`)."""
 
 
-class _Parser(argparse.ArgumentParser):
-    """An argument parser that reports errors by raising instead of exiting."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
 def _version() -> str:
     try:
         return metadata.version("sir-format")
@@ -72,36 +70,51 @@ def _version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every registered subcommand (extensions loaded first)."""
+    """The argument parser with every registered subcommand (extensions loaded first), its
+    texts in the current language."""
     for module in EXTENSIONS:
         importlib.import_module(module)
-    parser = _Parser(
-        prog=PROG,
-        description="Read, convert and check SIR report files (XML and JSON).",
-    )
-    parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+    parser = Parser(prog=PROG, description=text("prog.description"))
     parser.add_argument(
-        "--debug", action="store_true", help="show the traceback of an internal error"
+        "--version", action="version", version=f"{PROG} {_version()}", help=text("prog.version")
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in _cli.SUBCOMMANDS:
-        child = sub.add_parser(command.name, help=command.help, description=command.help)
+    parser.add_argument("--debug", action="store_true", help=text("prog.debug"))
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=argparse.SUPPRESS,
+        help=text("prog.lang", env=ENV_LANG),
+    )
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, title=text("prog.commands")
+    )
+    for command in sorted(_cli.SUBCOMMANDS, key=_listing_order):
+        line = command.help_text()
+        child = sub.add_parser(command.name, help=line, description=line)
         command.arguments(child)
         child.set_defaults(run=command.run)
     return parser
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+_FIRST = ("validate", "rules", "convert", "schema")
+"""The commands ``--help`` lists first, the most used first; the others follow as registered."""
+
+
+def _listing_order(command: Subcommand) -> int:
+    return _FIRST.index(command.name) if command.name in _FIRST else len(_FIRST)
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
 
 
 def _fail(message: str, code: int) -> int:
-    print(f"{PROG}: error: {_one_line(message)}", file=sys.stderr)
+    print(f"{PROG}: {text('error.prefix')}: {_one_line(message)}", file=sys.stderr)
     return code
 
 
 def _os_message(error: OSError) -> str:
-    reason = error.strerror or str(error)
+    reason = os_reason(error)
     return f"{error.filename}: {reason}" if error.filename else reason
 
 
@@ -116,6 +129,16 @@ def _silence_stdout() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``sir-format`` on ``argv`` (default: the process arguments); return the exit code."""
+    arguments = sys.argv[1:] if argv is None else argv
+    try:
+        lang = choose_language(arguments, os.environ)
+    except ValueError as error:
+        return _fail(str(error), EXIT_USAGE)
+    with language(lang):
+        return _main(arguments)
+
+
+def _main(argv: list[str]) -> int:
     args: argparse.Namespace | None = None
     try:
         args = build_parser().parse_args(argv)
@@ -126,18 +149,18 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         return _fail(str(error), EXIT_USAGE)
     except SirFormatError as error:
-        return _fail(str(error), EXIT_INVALID)
+        return _fail(error_message(error), EXIT_INVALID)
     except BrokenPipeError:  # the reader of stdout went away: nothing left to tell
         _silence_stdout()
         return EXIT_USAGE
     except OSError as error:
         return _fail(_os_message(error), EXIT_USAGE)
     except KeyboardInterrupt:
-        return _fail("interrupted", 130)
+        return _fail(text("error.interrupted"), 130)
     except Exception as error:
         if args is not None and args.debug:
             raise
-        message = f"internal error: {type(error).__name__}: {error} (rerun with --debug)"
+        message = text("error.internal", kind=type(error).__name__, detail=error)
         return _fail(message, EXIT_INTERNAL)
 
 
@@ -145,22 +168,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _convert_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("input", metavar="IN", help="report file (.xml or .json), or - for stdin")
-    parser.add_argument("output", metavar="OUT", help="file to write, or - for stdout")
+    parser.add_argument("input", metavar="IN", help=text("convert.input"))
+    parser.add_argument("output", metavar="OUT", help=text("convert.output"))
     choices = FORMAT_CHOICES
-    parser.add_argument(
-        "--from",
-        dest="source_format",
-        choices=choices,
-        help="input format (default: from the extension; for stdin, from the content)",
-    )
-    parser.add_argument(
-        "--to",
-        dest="target_format",
-        choices=choices,
-        help="output format (default: from the extension; required for stdout)",
-    )
-    parser.add_argument("--pretty", action="store_true", help="indent JSON output")
+    parser.add_argument("--from", dest="source_format", choices=choices, help=text("convert.from"))
+    parser.add_argument("--to", dest="target_format", choices=choices, help=text("convert.to"))
+    parser.add_argument("--pretty", action="store_true", help=text("convert.pretty"))
+    _cli.add_lang_argument(parser)
 
 
 def _run_convert(args: argparse.Namespace) -> int:
@@ -170,10 +184,10 @@ def _run_convert(args: argparse.Namespace) -> int:
     source = format_of(args.input, args.source_format, "input")
     target = format_of(args.output, args.target_format, "output")
     if target is None:
-        raise UsageError("writing to stdout needs --to xml or --to json")
+        raise UsageError(text("error.stdout_needs_to"))
     data = read_input(args.input)
     if source is None:
-        source = sir_format.detect_format(data)
+        source = _detect(data)
     report: Any = sir_format.from_xml(data) if source == "xml" else sir_format.from_json(data)
     if target == "xml":
         result = sir_format.to_xml(report)
@@ -183,13 +197,25 @@ def _run_convert(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _detect(data: bytes) -> str:
+    import sir_format
+
+    try:
+        return sir_format.detect_format(data)
+    except SirFormatError as error:
+        if error.finding is not None:
+            raise
+        raise SirFormatError(text("error.unknown_content")) from None
+
+
 # --- schema --------------------------------------------------------------------------------
 
 
 def _schema_arguments(parser: argparse.ArgumentParser) -> None:
     which = parser.add_mutually_exclusive_group(required=True)
-    which.add_argument("--xsd", action="store_true", help="print the XML Schema (XSD)")
-    which.add_argument("--json", action="store_true", help="print the JSON Schema (draft 2020-12)")
+    which.add_argument("--xsd", action="store_true", help=text("schema.xsd"))
+    which.add_argument("--json", action="store_true", help=text("schema.json"))
+    _cli.add_lang_argument(parser)
 
 
 def _run_schema(args: argparse.Namespace) -> int:
@@ -203,11 +229,23 @@ def _run_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-register(
-    Subcommand(
-        "convert", "convert a report between XML and JSON", _convert_arguments, _run_convert
-    )
-)
-register(
-    Subcommand("schema", "print the XML Schema or the JSON Schema", _schema_arguments, _run_schema)
-)
+# --- completion ----------------------------------------------------------------------------
+
+
+def _completion_arguments(parser: argparse.ArgumentParser) -> None:
+    from sir_format._completion import SHELLS
+
+    parser.add_argument("shell", choices=SHELLS, help=text("completion.shell"))
+    _cli.add_lang_argument(parser)
+
+
+def _run_completion(args: argparse.Namespace) -> int:
+    from sir_format._completion import script
+
+    write_output(STDIO, script(args.shell, build_parser()).encode("utf-8"))
+    return EXIT_OK
+
+
+register(Subcommand("convert", "convert.help", _convert_arguments, _run_convert))
+register(Subcommand("schema", "schema.help", _schema_arguments, _run_schema))
+register(Subcommand("completion", "completion.help", _completion_arguments, _run_completion))

@@ -27,12 +27,17 @@ ids = lambda p: p.name  # noqa: E731
 Capture = pytest.CaptureFixture[bytes]
 
 
+@pytest.fixture(autouse=True)
+def _no_language_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SIR_FORMAT_LANG", raising=False)
+
+
 def error_line(err: bytes | str) -> str:
     """The single error line; fails when stderr holds anything else."""
     text = err.decode("utf-8") if isinstance(err, bytes) else err
     lines = text.splitlines()
     assert len(lines) == 1, text
-    assert lines[0].startswith("sir-format: error: "), text
+    assert lines[0].startswith("sir-format: fel: "), text  # Swedish by default
     assert "Traceback" not in text
     return lines[0]
 
@@ -229,7 +234,8 @@ def test_write_failure_removes_the_temporary_file(
 
     monkeypatch.setattr(os, "replace", refuse)
     assert cli.main(["convert", str(XML_FIXTURES[0]), str(tmp_path / "out.xml")]) == 2
-    assert "Permission denied" in error_line(capsys.readouterr().err)
+    target = tmp_path / "out.xml"
+    assert error_line(capsys.readouterr().err) == f"sir-format: fel: {target}: åtkomst nekad"
     assert list(tmp_path.iterdir()) == []
 
 
@@ -408,3 +414,46 @@ def test_every_output_format_and_profile_is_accepted(tmp_path: Path) -> None:
         assert out.read_bytes()
     for profile in validator.PROFILES:
         assert cli.main(["validate", str(path), "--profile", profile, "-o", os.devnull]) == 0
+
+
+# --- rules: short codes ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "code"),
+    [("R010", "SIR-R010"), ("r010", "SIR-R010"), ("x007", "SIR-X007"), ("sir-r021", "SIR-R021")],
+)
+def test_rules_accepts_short_codes(
+    given: str, code: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sir_format.validation.catalog import get_rule
+    from sir_format.validation.cli import rule_code
+
+    assert rule_code(given) == code
+    assert cli.main(["rules", "--lang", "en", given]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == f"{code}  {get_rule(code).title.en}"
+
+
+def test_rules_names_unknown_codes_as_given(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["rules", "R010", "R999", "Q1"]) == 2
+    assert capsys.readouterr() == ("", "sir-format: fel: okända regelkoder: R999, Q1\n")
+
+
+def test_rules_detail_in_swedish(capsys: pytest.CaptureFixture[str]) -> None:
+    from sir_format.validation.catalog import get_rule
+
+    assert cli.main(["rules", "R010"]) == 0
+    rule = get_rule("SIR-R010")
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        f"SIR-R010  {rule.title.sv}",
+        "  allvarlighetsgrad: error; lager: registry",
+    ]
+
+
+def test_help_lists_validate_first(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--help"]) == 0
+    out = capsys.readouterr().out
+    positions = [out.index(f"\n    {name} ") for name in ("validate", "rules", "convert")]
+    assert positions == sorted(positions)
+    assert out.index("\n    completion ") > positions[-1]

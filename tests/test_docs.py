@@ -253,7 +253,7 @@ def test_console_examples_run_as_shown(
         )
         output = (result.stdout + result.stderr).splitlines()
         assert output == shown, f"{where}: $ {command}"
-        expect_failure = any(" error: " in line for line in shown)
+        expect_failure = any(" error: " in line or " fel: " in line for line in shown)
         assert (result.returncode != 0) == expect_failure, f"{where}: $ {command}"
 
 

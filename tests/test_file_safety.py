@@ -29,6 +29,12 @@ def error_line(err: str) -> str:
     return lines[0]
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's messages in English (this file checks their wording)."""
+    monkeypatch.setenv("SIR_FORMAT_LANG", "en")
+
+
 @pytest.fixture
 def report() -> sir_format.SIRData:
     return sir_format.load(EXAMPLES / "ima.xml")

@@ -17,7 +17,7 @@ from sir_format.metadata import model_info
 from sir_format.models import SIRData
 from sir_format.validation._base import Layer, Severity, Text
 from sir_format.validation._findings import Finding
-from sir_format.validation.catalog import LANGUAGES
+from sir_format.validation.catalog import LANGUAGES, catalog
 
 __all__ = [
     "Reports",
@@ -69,6 +69,8 @@ class ValidationReport:
         complete: ``False`` when the source could not be read to its end.
         lang: the default language of :meth:`render` and of raised errors.
         omitted: findings beyond ``max_findings`` that were counted but not kept, by code.
+        unit: the unit declaration used, as the command line names it (the path of its
+            ``sir-enhet.toml``), or ``None``.
     """
 
     findings: tuple[Finding, ...]
@@ -81,6 +83,7 @@ class ValidationReport:
     complete: bool = True
     lang: str = "sv"
     omitted: dict[str, int] = field(default_factory=dict)
+    unit: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -146,7 +149,11 @@ _WORDS: dict[str, dict[str, str]] = {
         "rules": "reglerna",
         "incomplete": "filen kunde inte läsas till slutet",
         "profile": "profil",
-        "omitted": "Visas inte: ytterligare",
+        "omitted": "… och {total} till",
+        "unit": "enhetsdeklaration",
+        "wellformed": "välformad",
+        "schema": "schema",
+        "registry": "register",
         "page title": "Valideringsrapport",
         "page intro": "Resultatet av kontrollen av filerna mot SIR:s format och regler.",
         "page summary": "Sammanfattning",
@@ -186,7 +193,11 @@ _WORDS: dict[str, dict[str, str]] = {
         "rules": "rules",
         "incomplete": "the file could not be read to its end",
         "profile": "profile",
-        "omitted": "Not listed:",
+        "omitted": "… and {total}",
+        "unit": "unit declaration",
+        "wellformed": "wellformed",
+        "schema": "schema",
+        "registry": "registry",
         "page title": "Validation report",
         "page intro": "The result of checking the files against SIR's format and rules.",
         "page summary": "Summary",
@@ -254,12 +265,12 @@ def _count(n: int, what: str, lang: str) -> str:
 
 
 def _omitted_line(report: ValidationReport, lang: str) -> str | None:
-    """``Not listed: 3 more findings (SIR-X011: 2, SIR-X020: 1)``, or None if none were."""
+    """``… and 3 more findings (SIR-X011: 2, SIR-X020: 1)``, or None if none were left out."""
     if not report.omitted:
         return None
     counts = ", ".join(f"{code}: {n}" for code, n in report.omitted.items())
     total = _count(sum(report.omitted.values()), "findings", lang)
-    return f"{_WORDS[lang]['omitted']} {total} ({counts})"
+    return f"{_WORDS[lang]['omitted'].replace('{total}', total)} ({counts})"
 
 
 def _reports(reports: Reports) -> list[ValidationReport]:
@@ -337,9 +348,6 @@ def to_text(
     seen: set[Severity] = set()
     for report in _reports(reports):
         out.append([(_summary(report, lang), None)])
-        omitted = _omitted_line(report, lang)
-        if omitted:
-            out.append([("  " + omitted, None)])
         for index, findings in _groups(report):
             out.append([("  " + _group_title(index, findings, lang), None)])
             for f in findings:
@@ -360,6 +368,9 @@ def to_text(
                 out.append([("             " + message, None)])
         for skipped in report.skipped:
             out.append([("  " + _skipped_line(skipped, lang, words), None)])
+        omitted = _omitted_line(report, lang)
+        if omitted:
+            out.append([("  " + omitted, None)])
     if seen:
         out.append([])
         out.append([(words["severities"] + ":", None)])
@@ -378,17 +389,32 @@ def to_text(
 
 def _summary(report: ValidationReport, lang: str) -> str:
     words = _WORDS[lang]
-    state = words["ok"] if report.ok else _count(len(report.errors), "errors", lang)
+    state = words["ok"] if report.ok else _count(_error_count(report), "errors", lang)
     parts = [
         state,
         _count(len(report.warnings), "warnings", lang),
         _count(len(report.episodes), "episodes", lang),
     ]
-    parts.append(f"{report.format}, {words['profile']} {report.profile}")
+    profile = words.get(report.profile, report.profile)
+    parts.append(f"{report.format}, {words['profile']} {profile}")
+    if report.unit is not None:
+        parts.append(f"{words['unit']} {report.unit}")
     line = f"{report.source}: " + ", ".join(parts)
     if not report.complete:
         line += f" ({words['incomplete']})"
     return line
+
+
+def _error_count(report: ValidationReport) -> int:
+    """Fatal findings and errors, those left out by ``max_findings`` included (counted by
+    their code's default severity)."""
+    known = catalog()
+    omitted = sum(
+        n
+        for code, n in report.omitted.items()
+        if code in known and known[code].severity in _ERRORS
+    )
+    return len(report.errors) + omitted
 
 
 def _episode_label(index: int, key: str | None, lang: str) -> str:

@@ -14,6 +14,7 @@ from rulekit import FIXTURES, number
 
 from sir_format.cli import main
 from sir_format.validation import Identity, Severity, ValidationReport, outputs, validate
+from sir_format.validation.cli import MAX_LISTED
 from sir_format.validation.validator import MAX_FINDINGS, iter_findings
 
 XML_A = (FIXTURES / "file_a_iva.xml").read_text(encoding="utf-8")
@@ -238,19 +239,20 @@ def test_skipped_notes_follow_the_listed_findings() -> None:
 def test_every_format_shows_what_was_left_out() -> None:
     report = validate(_warnings_and_one_error(6), max_findings=3)
     text = outputs.to_text(report, lang="en")
-    assert "Not listed: 3 more findings (SIR-R026: 3)" in text
-    assert "Visas inte: ytterligare 3 anmärkningar (SIR-R026: 3)" in outputs.to_text(report)
+    lines = text.splitlines()
+    assert lines[lines.index("") - 1] == "  … and 3 more findings (SIR-R026: 3)"  # ends the file
+    assert "  … och 3 anmärkningar till (SIR-R026: 3)\n" in outputs.to_text(report)
     document = json.loads(outputs.to_json(report))
     jsonschema.validate(document, outputs.report_schema())
     assert document["reports"][0]["omitted"] == {"SIR-R026": 3}
     sarif = outputs.to_sarif(report, lang="en")
     (note,) = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert note["properties"]["omitted"] == {"SIR-R026": 3}
-    assert note["message"]["text"].startswith("Not listed: 3")
+    assert note["message"]["text"] == "… and 3 more findings (SIR-R026: 3)"
     junit = etree.fromstring(outputs.to_junit(report, lang="en"))
     props = {p.get("name"): p.get("value") for p in junit.iter("property")}
     assert props["omitted.SIR-R026"] == "3"
-    assert "Not listed: 3" in junit.findtext("testsuite/system-out", "")
+    assert "… and 3 more findings" in junit.findtext("testsuite/system-out", "")
     cases = [c.get("name") for c in junit.iter("testcase")]
     assert cases == ["file", "Episode #1 VT-0", "Episode #2 VT-1", "Episode #6 VT-5"]
 
@@ -258,7 +260,7 @@ def test_every_format_shows_what_was_left_out() -> None:
 def test_nothing_left_out_changes_nothing() -> None:
     report = validate(_warnings_and_one_error(3))
     assert report.omitted == {}
-    assert "Not listed" not in "".join(rendered(report).values())
+    assert "… and" not in "".join(rendered(report).values())
     assert (
         "toolExecutionNotifications" not in outputs.to_sarif(report)["runs"][0]["invocations"][0]
     )
@@ -269,7 +271,9 @@ def test_cli_max_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     path = tmp_path / "many.json"
     path.write_text(_root_keys(MAX_FINDINGS + 2), encoding="utf-8")
     assert main(["validate", "--format", "json", str(path)]) == 1
-    assert json.loads(capsys.readouterr().out)["reports"][0]["omitted"] == {"SIR-X011": 2}
+    document = json.loads(capsys.readouterr().out)["reports"][0]
+    assert len(document["findings"]) == MAX_LISTED  # the default print limit per file
+    assert document["omitted"] == {"SIR-X011": MAX_FINDINGS + 2 - MAX_LISTED}
     assert main(["validate", "--format", "json", "--max-findings", "10", str(path)]) == 1
     document = json.loads(capsys.readouterr().out)["reports"][0]
     assert len(document["findings"]) == 10

@@ -227,9 +227,7 @@ def test_github_escapes_properties_and_data() -> None:
         "::error file=dir%3Ax%2Cy%25.xml,line=3,col=4,title=SIR-X001::"
         "The XML is not well-formed: 100%25 : ok, no."
     )
-    assert lines[2] == (
-        "::notice file=dir%3Ax%2Cy%25.xml::Not listed: 2 more findings (SIR-X001: 2)"
-    )
+    assert lines[2] == ("::notice file=dir%3Ax%2Cy%25.xml::… and 2 more findings (SIR-X001: 2)")
     colons = replace(report, source="::warning x.xml", omitted={})
     assert outputs.to_github(colons).splitlines()[0].startswith(" ::warning x.xml: ")
 

@@ -60,7 +60,8 @@ def test_cli_too_deep_declaration_is_a_usage_error(
 ) -> None:
     path = tmp_path / "deep.toml"
     path.write_text(DEEP_DOCUMENTS["arrays"], encoding="utf-8")
-    assert main(["validate", "--unit", str(path), str(FIXTURES / "file_b_ima.xml")]) == 2
+    argv = ["validate", "--lang", "en", "--unit", str(path), str(FIXTURES / "file_b_ima.xml")]
+    assert main(argv) == 2
     out, err = capsys.readouterr()
     assert out == ""
     message = f"unit declaration {path} cannot be read: it is nested too deeply"
