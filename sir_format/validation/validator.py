@@ -150,7 +150,7 @@ def iter_findings(
     """
     _check_limit(max_findings)
     run = _Run.prepare(source, unit=unit, lang="sv", profile=profile, limits=limits)
-    found = map(run.located, run.findings())
+    found = (run.located(finding) for finding in run.findings())
     return itertools.islice(found, max_findings) if max_findings else found
 
 
