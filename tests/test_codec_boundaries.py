@@ -165,8 +165,15 @@ STREAMING = [
 ]
 
 
+def json_column(episode: int) -> int:
+    """The column (1-based, in characters) where episode ``episode`` (0-based) of a
+    :func:`json_file` starts: the file is one line."""
+    return len(JSON_HEAD.decode()) + episode * (len(JSON_EPISODE.decode()) + 1) + 1
+
+
 def episode_limit_error(fmt: str, limit: int) -> str:
-    where = f"{EPISODE}[{limit + 1}]" + (f"; line {3 + limit + 1}" if fmt == "xml" else "")
+    place = f"line {3 + limit + 1}" if fmt == "xml" else f"line 1, column {json_column(limit)}"
+    where = f"{EPISODE}[{limit + 1}]; {place}"
     return f"SIR-X014: Element {EPISODE} occurs too often (at most {limit} allowed). (at {where})"
 
 
@@ -174,7 +181,8 @@ def check_episode_limit(error: ParseError, fmt: str, limit: int) -> None:
     assert type(error) is ParseError
     assert error.code == "SIR-X014"
     assert error.path == f"{EPISODE}[{limit + 1}]"
-    assert error.line == (3 + limit + 1 if fmt == "xml" else None)
+    assert error.line == (3 + limit + 1 if fmt == "xml" else 1)
+    assert error.column == (None if fmt == "xml" else json_column(limit))
     assert str(error) == episode_limit_error(fmt, limit)
 
 
@@ -227,15 +235,15 @@ def test_the_stream_hands_out_every_episode_before_the_limit(
 def test_validate_stops_at_the_episode_limit(fmt: str, source: str, tmp_path: Path) -> None:
     limits = Limits(max_episodes=2)
 
-    def findings(episodes: int) -> list[tuple[str, str, int | None]]:
+    def findings(episodes: int) -> list[tuple[str, str, int | None, int | None]]:
         data = BUILD[fmt](episodes)
         given: Any = data if source == "bytes" else _file(tmp_path, data, f".{fmt}")
         report = sir_format.validate(given, profile="schema", limits=limits)
-        return [(f.code, f.path, f.line) for f in report.findings]
+        return [(f.code, f.path, f.line, f.column) for f in report.findings]
 
     assert findings(2) == []
-    line = 3 + 3 if fmt == "xml" else None
-    assert findings(3) == [("SIR-X014", f"{EPISODE}[3]", line)]
+    place = (3 + 3, None) if fmt == "xml" else (1, json_column(2))
+    assert findings(3) == [("SIR-X014", f"{EPISODE}[3]", *place)]
 
 
 def test_the_default_limit_is_the_schema_maximum_of_5000() -> None:
@@ -380,14 +388,15 @@ STREAM_ERRORS: dict[str, tuple[bytes, str | int, str]] = {
     "syntax-error-mid-file": (
         _doc(XML_HEAD, XML_EPISODE, BROKEN_EPISODE, XML_EPISODE, XML_END),
         1,
-        "SIR-X001: The XML is not well-formed: Opening and ending tag mismatch: Kön line 5 "
-        f"and Kon. (at line 5, column {column_after(BROKEN_TO_THE_TAG)})",
+        "SIR-X001: The XML is not well-formed: the end tag </Kon> does not match the start "
+        f"tag <Kön> on line 5. (at line 5, column {column_after(BROKEN_TO_THE_TAG)})",
     ),
     "cut-off-mid-file": (
         _doc(XML_HEAD, XML_EPISODE, CUT),
         1,
-        "SIR-X001: The XML is not well-formed: Premature end of data in tag Personnummer "
-        f"line 5. (at line 5, column {column_after(CUT)})",
+        "SIR-X001: The XML is not well-formed: the input ends before the element "
+        "<Personnummer> of line 5 is closed (is the file cut short?). "
+        f"(at line 5, column {column_after(CUT)})",
     ),
     "no-header": (
         _doc(DECLARATION_AND_ROOT, XML_EPISODE, XML_EPISODE, XML_END),

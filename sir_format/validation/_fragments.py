@@ -6,7 +6,7 @@ Shared by the source readers (:mod:`._sources` for XML, bytes, paths and models;
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,3 +71,5 @@ class Source:
     name: str
     format: str  # "xml", "json", "model" or "unknown"
     items: Iterator[Item]
+    locate: Callable[[Location], tuple[int, int] | None] | None = None
+    """Line and column of a location, where the items' findings have none (JSON input)."""

@@ -15,6 +15,8 @@ and decodes the header and each episode on its own with the same decoder, when i
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import re
 import unicodedata
@@ -31,6 +33,7 @@ from sir_format.errors import NotFinite as _NotFinite
 from sir_format.metadata import FieldInfo, Kind, model_info
 from sir_format.models import SIRData
 from sir_format.validation._base import Layer, Text
+from sir_format.validation._diagnostics import json_detail
 from sir_format.validation._fragments import (
     EPISODE,
     HEADER,
@@ -39,7 +42,7 @@ from sir_format.validation._fragments import (
     Problem,
 )
 
-__all__ = ["json_items"]
+__all__ = ["JsonPositions", "json_items"]
 
 _ROOT = model_info(SIRData)
 _BOM = b"\xef\xbb\xbf"
@@ -142,17 +145,25 @@ _MEMBER = re.compile(
 
 def _members(text: str, at: int) -> Iterator[tuple[str, int]]:
     """Each key (NFC) of the checked object at ``text[at]``, with where its value starts."""
+    for key, _, start in _member_spans(text, at):
+        yield key, start
+
+
+def _member_spans(text: str, at: int) -> Iterator[tuple[str, int, int]]:
+    """Each key (NFC) of the checked object at ``text[at]``, with where the key and its value
+    start."""
     at = _skip_space(text, at + 1)
     if text[at] == "}":
         return
     while True:
+        key_at = at
         simple = _MEMBER.match(text, at)
         if simple is not None:
             key, start = simple.group(1), simple.start(2) if simple.group(2) else simple.end()
         else:
             key, at = _CHECK.raw_decode(text, at)
             start = _skip_space(text, _skip_space(text, at) + 1)  # past the ':'
-        yield unicodedata.normalize("NFC", key), start
+        yield unicodedata.normalize("NFC", key), key_at, start
         if simple is not None and simple.group(2):
             at = simple.end()
         else:
@@ -177,6 +188,102 @@ def _places(text: str, at: int, wanted: dict[str, int]) -> dict[str, int]:
             if not any(wanted.values()):
                 break
     return places
+
+
+def _item_starts(text: str, at: int) -> list[int]:
+    """Where each item of the checked array at ``text[at]`` starts."""
+    starts: list[int] = []
+    at = _skip_space(text, at + 1)
+    if text[at] == "]":
+        return starts
+    while True:
+        starts.append(at)
+        at = _skip_space(text, _CHECK.raw_decode(text, at)[1])
+        if text[at] == "]":
+            return starts
+        at = _skip_space(text, at + 1)  # past the ','
+
+
+_INDEXED_MEMBERS = 10_000
+"""Members of one object that positions are looked up among. A model object has far fewer;
+a hostile one with a million unknown keys would otherwise cost hundreds of megabytes, and its
+keys beyond these get their parent's position instead."""
+
+
+class JsonPositions:
+    """Line and column (1-based, in characters) of a location in JSON ``data``.
+
+    Built on the first question and only then (a valid file is never indexed): the text is
+    decoded once, and each object's members and each array's items are found once, when a
+    location first passes through them. A location points at the value of a scalar, at the key
+    of an object or array, and at the item of an array; one that does not exist (a missing
+    element) at the deepest part of it that does.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self._data: bytes | None = data
+        self._text: str | None = None
+        self._lines: list[int] = []
+        self._objects: dict[int, dict[str, tuple[int, int]]] = {}
+        self._arrays: dict[int, list[int]] = {}
+
+    def __call__(self, location: Location) -> tuple[int, int] | None:
+        text = self._decoded()
+        if text is None or not location:
+            return None
+        try:
+            at = self._find(text, location)
+        except (ValueError, IndexError, RecursionError):  # not JSON there: no position
+            return None
+        if at is None:
+            return None
+        line = bisect.bisect_right(self._lines, at)
+        start = self._lines[line - 1] + 1 if line else 0
+        return line + 1, at - start + 1
+
+    def _decoded(self) -> str | None:
+        if self._data is not None:
+            try:
+                self._text = self._data.removeprefix(_BOM).decode("utf-8")
+            except UnicodeDecodeError:
+                self._text = None
+            self._data = None
+            if self._text is not None:
+                self._lines = [m.start() for m in re.finditer("\n", self._text)]
+        return self._text
+
+    def _find(self, text: str, location: Location) -> int | None:
+        at = _skip_space(text, 0)
+        found: int | None = None
+        for name, index in location:
+            if text[at] != "{":
+                return found
+            member = self._members_of(text, at).get(name)
+            if member is None:
+                return found
+            found, at = member
+            if text[at] == "[" and index is not None:
+                items = self._items_of(text, at)
+                if index >= len(items):
+                    return found
+                found = at = items[index]
+            elif index:  # a second copy of a single element: JSON has one
+                return found
+        return at if text[at] not in "{[" else found
+
+    def _members_of(self, text: str, at: int) -> dict[str, tuple[int, int]]:
+        members = self._objects.get(at)
+        if members is None:  # the last copy of a key is the one json.loads keeps
+            spans = itertools.islice(_member_spans(text, at), _INDEXED_MEMBERS)
+            members = {key: (key_at, start) for key, key_at, start in spans}
+            self._objects[at] = members
+        return members
+
+    def _items_of(self, text: str, at: int) -> list[int]:
+        items = self._arrays.get(at)
+        if items is None:
+            items = self._arrays[at] = _item_starts(text, at)
+        return items
 
 
 def _elements(text: str, at: int) -> Iterator[Any]:
@@ -307,10 +414,11 @@ def _checked(data: bytes) -> tuple[str, list[tuple[str, Any]] | None] | Problem:
             en=f"JSON must be UTF-8; this input is {encoding}",
         )
         return Problem("SIR-X004", Layer.WELLFORMED, {"detail": detail}, stop=True)
+    body = data.removeprefix(_BOM)
     try:
-        text = data.removeprefix(_BOM).decode("utf-8")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return _not_utf8(data.removeprefix(_BOM), exc.start)
+        return _not_utf8(body, exc.start, exc.end, len(data) - len(body))
     last = _Last()
     try:
         # json.loads, not a decoder's decode: it also refuses a second BOM
@@ -321,7 +429,7 @@ def _checked(data: bytes) -> tuple[str, list[tuple[str, Any]] | None] | Problem:
         return Problem(
             "SIR-X004",
             Layer.WELLFORMED,
-            {"detail": exc.msg},
+            {"detail": json_detail(exc.msg)},
             line=exc.lineno,
             column=exc.colno,
             raw=str(exc),
@@ -330,12 +438,20 @@ def _checked(data: bytes) -> tuple[str, list[tuple[str, Any]] | None] | Problem:
     except RecursionError:
         deep = Text(sv="för djupt nästlad", en="nested too deeply")
         return Problem("SIR-X004", Layer.WELLFORMED, {"detail": deep}, stop=True)
-    except ValueError as exc:  # e.g. an integer with too many digits
-        return Problem("SIR-X004", Layer.WELLFORMED, {"detail": str(exc)}, stop=True)
+    except ValueError as exc:  # a number with too many digits, or out of Decimal's range
+        return Problem(
+            "SIR-X004", Layer.WELLFORMED, {"detail": _TOO_LONG}, raw=str(exc), stop=True
+        )
     return text, last.pairs
 
 
-def _not_utf8(data: bytes, start: int) -> Problem:
+_TOO_LONG = Text(
+    sv="ett tal med för många siffror eller för stor exponent",
+    en="a number with too many digits or too large an exponent",
+)
+
+
+def _not_utf8(data: bytes, start: int, end: int, skipped: int) -> Problem:
     """SIR-X004 for bytes that are not UTF-8, with the line and column where they are."""
     line_start = data.rfind(b"\n", 0, start) + 1
     column = len(data[line_start:start].decode("utf-8", errors="replace")) + 1
@@ -346,7 +462,14 @@ def _not_utf8(data: bytes, start: int) -> Problem:
             en="a lone surrogate (invalid UTF-8)",
         )
     else:
-        detail = Text(sv="byte som inte är UTF-8", en="bytes that are not UTF-8")
+        shown = " ".join(f"0x{byte:02X}" for byte in data[start:end])
+        offset = start + skipped  # in the input, byte order mark included
+        detail = Text(
+            sv=f"bytes {shown} vid byteoffset {offset} är inte UTF-8, som JSON ska vara skrivet "
+            "i; spara filen som UTF-8",
+            en=f"the bytes {shown} at byte offset {offset} are not UTF-8, the encoding JSON must "
+            "be in; save the file as UTF-8",
+        )
     return Problem(
         "SIR-X004",
         Layer.WELLFORMED,

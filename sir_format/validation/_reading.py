@@ -54,7 +54,7 @@ def _events(source: Any, limits: _xml.Limits, format: str | None) -> Iterator[Bo
         if isinstance(event, Bound):
             yield event
         elif event.severity in _ERRORS:
-            raise error_of(event)
+            raise error_of(run.located(event))
 
 
 def read(source: Any, limits: _xml.Limits, format: str | None = None) -> SIRData:

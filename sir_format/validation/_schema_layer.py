@@ -11,7 +11,8 @@ identity-bearing values masked (:func:`~sir_format.validation._masking.protect`)
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +77,34 @@ def _join(names: Sequence[str]) -> Text | str:
 
 
 _NOTHING_MORE = Text(sv="inget fler element", en="no further element")
+VARIANT = "variant"
+"""Key of the message variant in a namer's parameters (taken out before the finding is made)."""
+NFC_VARIANT = "nfc"
+"""The message variant of a token or element name that is right but for its normalisation."""
+
+
+def code_points(text: str) -> str:
+    """``U+0061 U+030A``: the code points of ``text``, so that two spellings can be told apart."""
+    return " ".join(f"U+{ord(char):04X}" for char in text)
+
+
+def normalisation_params(written: str, intended: str) -> dict[str, Any]:
+    """Parameters of the NFC variant: the characters of ``written`` that differ from the NFC
+    spelling ``intended``, as code points on both sides (``U+0061 U+030A`` for ``U+00E5``)."""
+    differing = [char for char in intended if unicodedata.normalize("NFD", char) != char]
+    shown = list(dict.fromkeys(differing))
+    return {
+        "written": ", ".join(code_points(unicodedata.normalize("NFD", c)) for c in shown),
+        "nfc": ", ".join(code_points(c) for c in shown),
+        "token": intended,
+        VARIANT: NFC_VARIANT,
+    }
+
+
+def nfc_form(text: str, known: Sequence[str] | Mapping[str, Any]) -> str | None:
+    """The NFC spelling of ``text`` when that (and not ``text`` itself) is in ``known``."""
+    normal = unicodedata.normalize("NFC", text)
+    return normal if normal != text and normal in known else None
 
 
 def _field_of(chain: Sequence[str], top_cls: type) -> FieldInfo | None:
@@ -172,6 +201,7 @@ def check_fragment(
     for error in schema.error_log:
         target = _resolve(error, element)
         code, params, location = _classify(error, target, element, top_cls)
+        variant = params.pop(VARIANT, None)
         absolute = base + location
         if absolute in seen or _is_suppressed(absolute, suppressed):
             continue
@@ -188,6 +218,7 @@ def check_fragment(
                 episode_index=episode_index,
                 line=line or None,
                 raw=raw,
+                variant=variant,
             )
         )
     return findings
@@ -255,6 +286,11 @@ def _enumeration(error: _Error) -> _Named:
     if not allowed:
         found = _SET.search(error.message)
         allowed = re.findall(r"'([^']*)'", found.group(1)) if found else ()
+    intended = nfc_form(error.value, allowed)
+    if intended is not None:
+        return "SIR-X020", error.params(
+            v=error.value, allowed=list(allowed), **normalisation_params(error.value, intended)
+        )
     return "SIR-X020", error.params(v=error.value, allowed=list(allowed))
 
 
@@ -322,8 +358,14 @@ def _attribute(error: _Error) -> _Named:
     return "SIR-X042", error.params(attribute=attribute.group(1) if attribute else "?")
 
 
+_SCHEMA_DETAIL = Text(
+    sv="innehållet följer inte schemat här", en="the content does not follow the schema here"
+)
+
+
 def _other(error: _Error) -> _Named:
-    return "SIR-X049", error.params(detail=_PREFIX.sub("", error.message))
+    """Any other schema error: named without libxml2's text (kept in ``Finding.raw``)."""
+    return "SIR-X049", error.params(detail=_SCHEMA_DETAIL)
 
 
 _NAMERS: dict[Any, Callable[[_Error], _Named]] = {
@@ -366,28 +408,82 @@ def _content_error(
     expected = [n.strip() for n in found.group(1).split(",")] if found else []
     name = display_name(target)
     if "Missing child element" in message:
-        return _missing(expected, location, ())
+        parent_cls = _model_of([step for step, _ in location], top_cls)
+        required = _required(parent_cls, list(target), None, expected)
+        return _missing(required or expected, location, ())
     parent_location = location[:-1]
     parent = target.getparent()
     parent_cls = _model_of([step for step, _ in parent_location], top_cls)
-    info = model_info(parent_cls).by_wire.get(name) if parent_cls is not None else None
+    known = model_info(parent_cls).by_wire if parent_cls is not None else {}
+    info = known.get(name)
     shown_expected: Any = _join(expected) if expected else _NOTHING_MORE
     if info is None:
-        return "SIR-X011", {"element": name, "expected": shown_expected}, location
+        params = {"element": name, "expected": shown_expected}
+        intended = nfc_form(name, known)
+        if intended is not None:
+            params.update(normalisation_params(name, intended))
+        return "SIR-X011", params, location
     before = sum(1 for _ in target.itersiblings(target.tag, preceding=True))
     if before >= info.max_occurs:
         return "SIR-X014", {"element": name, "n": info.max_occurs}, location
     expected_later = parent is not None and expected and _comes_later(target, expected)
     if expected_later:
         return "SIR-X013", {"element": name, "expected": _join(expected)}, location
-    if expected:
-        return _missing(expected, parent_location, location)
-    return "SIR-X011", {"element": name, "expected": _NOTHING_MORE}, location
+    siblings = list(parent) if parent is not None else []
+    required = _required(parent_cls, siblings, target, expected)
+    if required:
+        return _missing(required, parent_location, location)
+    return "SIR-X011", {"element": name, "expected": shown_expected}, location
 
 
 def _comes_later(target: etree._Element, names: Sequence[str]) -> bool:
     """Whether an element named in ``names`` follows ``target`` (no copy of the siblings)."""
     return next(target.itersiblings(*names), None) is not None
+
+
+def _required(
+    cls: type | None,
+    children: Sequence[etree._Element],
+    stop: etree._Element | None,
+    expected: Sequence[str],
+) -> list[str]:
+    """The element that is missing where libxml2 stopped: the first required element (by the
+    metadata's occurrences and schema order) after the last known child before ``stop`` (the
+    element found instead; ``None``: the end of the parent), among the ``expected`` ones.
+
+    A member of an ``xs:choice`` branch is required once an earlier member of its branch is
+    present (``GCSVerbal`` after ``GCSÖgon``). Empty when nothing required is missing: the
+    element found is then out of place.
+    """
+    if cls is None:
+        return list(expected)
+    info = model_info(cls)
+    order = {f.wire_name: position for position, f in enumerate(info.fields)}
+    present: list[str] = []
+    for child in children:
+        if child is stop:
+            break
+        if isinstance(child.tag, str) and child.tag in order:
+            present.append(child.tag)
+    last = max((order[n] for n in present), default=-1)
+    wanted = set(expected)
+    for f in info.fields[last + 1 :]:
+        if f.wire_name not in wanted:
+            continue
+        if f.min_occurs > 0 or _branch_started(info, f, present):
+            return [f.wire_name]
+    return []
+
+
+def _branch_started(info: Any, f: FieldInfo, present: Sequence[str]) -> bool:
+    """Whether ``f`` follows a present member of its own ``xs:choice`` branch."""
+    if f.choice is None:
+        return False
+    for branch in info.choices[f.choice]:
+        if f.wire_name in branch:
+            earlier = branch[: branch.index(f.wire_name)]
+            return any(name in present for name in earlier)
+    return False
 
 
 def _missing(

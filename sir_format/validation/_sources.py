@@ -22,9 +22,10 @@ size is read in roughly constant memory.
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -48,6 +49,12 @@ from sir_format.errors import SerializeError, SirFormatError
 from sir_format.metadata import ROOT_ELEMENT, Kind, model_info
 from sir_format.models import SIRData, Vardtillfalle
 from sir_format.validation._base import Layer, Text
+from sir_format.validation._diagnostics import (
+    declared_encoding,
+    encoding_detail,
+    first_undecodable,
+    xml_detail,
+)
 from sir_format.validation._fragments import (
     EPISODE,
     EPISODE_CLASS,
@@ -81,7 +88,7 @@ _STREAM_ABOVE = 16 * 1024 * 1024  # XML bytes above this are parsed as a stream 
 bind = _xml.bind
 _XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
 _VERSIONED_ROOT = re.compile(r"^SIRDataVer(\d)(\d+)$")
-_POSITION = re.compile(r",? line \d+, column \d+.*$")
+_CHUNK = 1 << 20
 
 
 # --------------------------------------------------------------------------- opening
@@ -185,7 +192,7 @@ def _from_bytes(data: bytes, name: str, limits: _xml.Limits, format: str | None 
     if not data.strip() or not data.removeprefix(_BOM).strip():
         return Source(name, kind, iter([Problem("SIR-X007", Layer.WELLFORMED, stop=True)]))
     if kind == "json":
-        return Source(name, "json", _json_items(data, limits))
+        return Source(name, "json", _json_items(data, limits), _json_positions(data))
     if kind == "unknown":
         return Source(name, kind, iter([Problem("SIR-X008", Layer.WELLFORMED, stop=True)]))
     if len(data) > _STREAM_ABOVE:  # a whole tree costs ~8x the input: stream large input
@@ -211,6 +218,20 @@ def fast_json(data: bytes, limits: _xml.Limits) -> SIRData | None:
     if limit is not None and len(report.vardtillfalle) > limit:
         return None
     return report
+
+
+def _json_positions(data: bytes) -> Callable[[Location], tuple[int, int] | None]:
+    """Line and column of a location in JSON ``data`` (the index is built on first use)."""
+    positions: list[Callable[[Location], tuple[int, int] | None]] = []
+
+    def locate(location: Location) -> tuple[int, int] | None:
+        if not positions:
+            from sir_format.validation._json_source import JsonPositions
+
+            positions.append(JsonPositions(data))
+        return positions[0](location)
+
+    return locate
 
 
 def _json_items(data: bytes, limits: _xml.Limits) -> Iterator[Item]:
@@ -290,7 +311,7 @@ def _xml_items(
 ) -> Iterator[Item]:
     """The fragments of an XML document (streamed from a file), checking the root's content."""
     limit = (limits or _xml.Limits(max_bytes=None)).episode_limit()
-    state = _RootState(keep_lines=keep_lines, limit=limit)
+    state = _RootState(keep_lines=keep_lines, limit=limit, source=source)
     try:
         context: Any = (
             _TreeEvents(source)
@@ -326,11 +347,10 @@ def _xml_items(
             element.clear(keep_tail=True)
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position and exc.position[0] else (None, None)
-        detail = _POSITION.sub("", exc.msg or "not well-formed")
         yield Problem(
             "SIR-X001",
             Layer.WELLFORMED,
-            {"detail": detail},
+            {"detail": _syntax_detail(exc, source, encoding)},
             line=line if keep_lines else None,
             column=column if keep_lines else None,
             raw=exc.msg,
@@ -346,6 +366,48 @@ def _xml_items(
         if state.stopped:
             return
     yield from state.finish(root)
+
+
+_ENCODING_ERRORS = (etree.ErrorTypes.ERR_INVALID_ENCODING, etree.ErrorTypes.ERR_INVALID_CHAR)
+
+
+def _syntax_detail(
+    exc: etree.XMLSyntaxError, source: IO[bytes] | bytes, encoding: str | None
+) -> Text:
+    """SIR-X001's detail: bytes not in the file's encoding (with their byte offset), or the
+    kind of libxml2 error in the catalog's words."""
+    code = exc.code
+    if code in _ENCODING_ERRORS and encoding is None:
+        chunks = _chunks(source)
+        head = next(chunks, b"")
+        declared = declared_encoding(head)
+        if declared is not None or unicode_encoding(head) is None:
+            wanted = declared or "utf-8"
+            found = first_undecodable(itertools.chain([head], chunks), wanted)
+            if found is not None:
+                return encoding_detail(*found, wanted, declared is not None)
+    return xml_detail(code, exc.msg or "")
+
+
+def _chunks(source: IO[bytes] | bytes) -> Iterator[bytes]:
+    """The source's bytes from the start, a chunk at a time (a file is read again)."""
+    if isinstance(source, bytes):
+        yield source
+        return
+    try:
+        source.seek(0)
+        while chunk := source.read(_CHUNK):
+            yield chunk
+    except (OSError, ValueError):  # pragma: no cover - a file that cannot be read again
+        return
+
+
+def _doctype_line(source: IO[bytes] | bytes) -> int | None:
+    """The line of the DOCTYPE declaration, when it is in the first chunk of an ASCII-based
+    encoding (None otherwise: it is not guessed)."""
+    head = next(_chunks(source), b"")
+    at = head.find(b"<!DOCTYPE")
+    return head.count(b"\n", 0, at) + 1 if at >= 0 else None
 
 
 def _root_of(context: Any) -> etree._Element | None:
@@ -364,6 +426,7 @@ class _RootState:
 
     keep_lines: bool
     limit: int | None
+    source: IO[bytes] | bytes | None = None
     started: bool = False
     stopped: bool = False
     wrong_root: bool = False
@@ -379,7 +442,8 @@ class _RootState:
         self.started = True
         if _has_doctype(root):
             self.stopped = True
-            yield Problem("SIR-X002", Layer.WELLFORMED, line=1 if self.keep_lines else None)
+            line = _doctype_line(self.source) if self.source is not None else None
+            yield Problem("SIR-X002", Layer.WELLFORMED, line=line if self.keep_lines else None)
             return
         tag = root.tag if isinstance(root.tag, str) else "?"
         if tag != ROOT_ELEMENT:

@@ -96,7 +96,7 @@ class Rule:
     @property
     def severities(self) -> tuple[Severity, ...]:
         """Every severity the rule can report."""
-        return tuple(v.severity for v in self.variants) or (self.severity,)
+        return tuple(dict.fromkeys(v.severity for v in self.variants)) or (self.severity,)
 
     def variant(self, key: str | None) -> Variant | None:
         """The variant named ``key`` (``"E"``/``"W"``), or ``None``."""

@@ -12,6 +12,7 @@ and file rules are fed episodes in order, so a file of any size validates in fla
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import itertools
 import os
@@ -118,6 +119,7 @@ def validate(
     run.progress = progress
     run.skipped = _SkippedList(max_findings)
     kept, omitted = _keep(run.findings(), max_findings)
+    kept = [run.located(finding) for finding in kept]  # only those kept are looked up
     return ValidationReport(
         findings=tuple(sorted(kept, key=_sort_key)),
         skipped=_skipped_of(run.skipped, kept, omitted),
@@ -148,7 +150,7 @@ def iter_findings(
     """
     _check_limit(max_findings)
     run = _Run.prepare(source, unit=unit, lang="sv", profile=profile, limits=limits)
-    found = run.findings()
+    found = (run.located(finding) for finding in run.findings())
     return itertools.islice(found, max_findings) if max_findings else found
 
 
@@ -288,6 +290,7 @@ class _Run:
     header_lines: dict[tuple[Step, ...], int] = field(default_factory=dict)
     rule_codes: tuple[str, ...] = ()
     bind: bool = False  # hand out the models of valid fragments (the codec's reads)
+    locate: Callable[[Location], tuple[int, int] | None] | None = None
 
     @classmethod
     def prepare(
@@ -316,6 +319,7 @@ class _Run:
             source_name=opened.name,
             source_format=opened.format,
             items=opened.items,
+            locate=opened.locate,
         )
 
     # -- main loop -----------------------------------------------------------------
@@ -323,6 +327,16 @@ class _Run:
         for event in self.events():
             if isinstance(event, Finding):
                 yield event
+
+    def located(self, finding: Finding) -> Finding:
+        """``finding`` with the line and column of its location, when it has none and the
+        source can tell them (JSON input)."""
+        if finding.line is not None or self.locate is None or not finding.location:
+            return finding
+        position = self.locate(finding.location)
+        if position is None:
+            return finding
+        return dataclasses.replace(finding, line=position[0], column=position[1])
 
     def events(self) -> Iterator[Finding | Bound]:
         """Findings, and each schema-valid header and episode as a model, in file order."""

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from lxml import etree
 
 from sir_format.models import Huvud
+from sir_format.validation._base import Text
 from sir_format.validation._schema_layer import _classify
 
 _T = etree.ErrorTypes
@@ -24,7 +25,7 @@ def classify(kind: int, message: str, xml: str, target_name: str) -> tuple[objec
     return _classify(SimpleNamespace(type=kind, message=message), target, top, Huvud)
 
 
-def test_an_error_kind_without_a_code_is_sir_x049_with_the_message_as_detail() -> None:
+def test_an_error_kind_without_a_code_is_sir_x049_without_libxml2s_text() -> None:
     code, params, location = classify(
         _T.SCHEMAV_CVC_IDC,
         "Element 'Avdelningsnamn': Duplicate key-sequence ['A'] in unique identity-constraint.",
@@ -34,7 +35,10 @@ def test_an_error_kind_without_a_code_is_sir_x049_with_the_message_as_detail() -
     assert code == "SIR-X049"
     assert params == {
         "element": "Avdelningsnamn",
-        "detail": "Duplicate key-sequence ['A'] in unique identity-constraint.",
+        "detail": Text(
+            sv="innehållet följer inte schemat här",
+            en="the content does not follow the schema here",
+        ),
     }
     assert location == (("Avdelningsnamn", None),)
 
