@@ -228,3 +228,17 @@ class NotFinite(ValueError):
     def __init__(self, token: str) -> None:
         super().__init__(token)
         self.token = token
+
+
+class Unusable(Exception):
+    """A registry rule read an element that is invalid or missing in a schema-invalid episode.
+
+    Such an episode is bound partially (:mod:`sir_format.validation._partial`): reading an
+    element the schema layer rejected, or a required one that is absent, raises this, and the
+    validator reports the rule as not checked, naming ``location`` (``missing`` tells which).
+    """
+
+    def __init__(self, location: Location, missing: bool) -> None:
+        super().__init__(location)
+        self.location = location
+        self.missing = missing

@@ -42,6 +42,7 @@ class Fragment:
     location: Location
     keep_lines: bool
     suppressed: tuple[Location, ...] = ()
+    flagged: tuple[Location, ...] = ()  # where the reader reported a problem (JSON)
     failed: bool = False  # the reader already found it invalid (JSON-only problems)
     model: Any = None  # the model object, when the fast JSON path read it
 

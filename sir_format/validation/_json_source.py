@@ -498,6 +498,7 @@ class _Builder:
             keep_lines=False,
             suppressed=tuple(self.suppressed),
             failed=bool(self.problems),
+            flagged=tuple(problem.location for problem in self.problems),
         )
 
     def _problem(self, code: str, params: dict[str, Any], location: Location) -> None:

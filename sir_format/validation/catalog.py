@@ -33,6 +33,7 @@ from sir_format.validation._base import Identity, Layer, LocalId, Severity, Text
 __all__ = [
     "LANGUAGES",
     "Rule",
+    "Suppression",
     "Variant",
     "catalog",
     "format_value",
@@ -63,6 +64,23 @@ class Variant:
 
 
 @dataclass(frozen=True, slots=True)
+class Suppression:
+    """When a finding of another rule (``code``) is reported for an episode, a finding of this
+    rule is not, because it would report the same cause again (data dictionary §12 D6).
+
+    ``variant`` limits the other rule's findings to one variant; ``same`` names parameters both
+    findings must agree on (``module``); ``where`` gives parameter values the other finding
+    must have; ``only`` limits the suppressed findings to one variant of this rule.
+    """
+
+    code: str
+    variant: str | None = None
+    same: tuple[str, ...] = ()
+    where: Mapping[str, str] = field(default_factory=dict)
+    only: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     """A catalog entry.
 
@@ -79,6 +97,10 @@ class Rule:
         variants: the severity variants of ``E/W`` rules (empty for the others).
         texts: named texts that fill a parameter of the rule's message, Swedish and English,
             themselves templates (SIR-R206 takes its ``{reason}`` from them); see :meth:`text`.
+        skipped_after: codes whose finding for an episode means this rule is not checked for
+            that episode: it would judge the episode against data already reported as wrong.
+        suppressed_by: findings of other rules that make a finding of this rule a repeat of
+            the same cause (see :class:`Suppression`).
     """
 
     code: str
@@ -92,6 +114,8 @@ class Rule:
     check: str
     variants: tuple[Variant, ...] = ()
     texts: Mapping[str, Text] = field(default_factory=dict, compare=False)
+    skipped_after: tuple[str, ...] = ()
+    suppressed_by: tuple[Suppression, ...] = ()
 
     @property
     def severities(self) -> tuple[Severity, ...]:
@@ -142,6 +166,16 @@ def _text(raw: Mapping[str, str]) -> Text:
     return Text(sv=raw["sv"], en=raw["en"])
 
 
+def _suppression(raw: Mapping[str, Any]) -> Suppression:
+    return Suppression(
+        code=raw["code"],
+        variant=raw.get("variant"),
+        same=tuple(raw.get("same", ())),
+        where=MappingProxyType(dict(raw.get("where", {}))),
+        only=raw.get("only"),
+    )
+
+
 def _load(entries: Iterable[Mapping[str, Any]]) -> dict[str, Rule]:
     loaded: dict[str, Rule] = {}
     for raw in entries:
@@ -168,6 +202,8 @@ def _load(entries: Iterable[Mapping[str, Any]]) -> dict[str, Rule]:
             check=raw.get("check", ""),
             variants=variants,
             texts=MappingProxyType({k: _text(v) for k, v in raw.get("texts", {}).items()}),
+            skipped_after=tuple(raw.get("skipped_after", ())),
+            suppressed_by=tuple(_suppression(s) for s in raw.get("suppressed_by", ())),
         )
     return loaded
 

@@ -35,10 +35,12 @@ _EPISODE = model_info(SIRData).by_py["vardtillfalle"].wire_name
 
 @dataclass(frozen=True, slots=True)
 class SkippedRules:
-    """Rules that were not run, and why (their inputs failed a lower layer).
+    """Rules that were not run, and why.
 
     ``episode``/``episode_index`` name the episode, or are ``None`` when the rules were
-    skipped for the whole file.
+    skipped for the whole file. ``location`` is the episode's, or, when the rules were skipped
+    because of one element of the episode (invalid, missing, or already reported as wrong by
+    the finding of another rule), that element's; the reason then names it.
     """
 
     codes: tuple[str, ...]
@@ -145,6 +147,9 @@ _WORDS: dict[str, dict[str, str]] = {
         "line": "rad",
         "ok": "godkänd",
         "skipped": "Ej kontrollerat",
+        "not checked": "ej kontrollerad",
+        "not checked, plural": "ej kontrollerade",
+        "for": "för",
         "rules for": "reglerna för",
         "rules": "reglerna",
         "incomplete": "filen kunde inte läsas till slutet",
@@ -189,6 +194,9 @@ _WORDS: dict[str, dict[str, str]] = {
         "line": "line",
         "ok": "OK",
         "skipped": "Not checked",
+        "not checked": "not checked",
+        "not checked, plural": "not checked",
+        "for": "for",
         "rules for": "rules for",
         "rules": "rules",
         "incomplete": "the file could not be read to its end",
@@ -430,9 +438,16 @@ def _group_title(index: int | None, findings: list[Finding], lang: str) -> str:
 
 
 def _skipped_line(skipped: SkippedRules, lang: str, words: Mapping[str, str]) -> str:
+    """``SIR-R014 ej kontrollerad för Vårdtillfälle #1 VT-1: Grunddata/Kön är ogiltigt`` for
+    rules skipped because of one element or finding of an episode; else
+    ``Ej kontrollerat: reglerna för … (reason)``."""
     if skipped.episode_index is None:
         what = words["rules"]
     else:
         label = _episode_label(skipped.episode_index, skipped.episode, lang)
+        if len(skipped.location) > 1:  # below the episode: an element, or a finding there
+            state = words["not checked" if len(skipped.codes) == 1 else "not checked, plural"]
+            codes = ", ".join(skipped.codes)
+            return f"{codes} {state} {words['for']} {label}: {skipped.message(lang)}"
         what = f"{words['rules for']} {label}"
     return f"{words['skipped']}: {what} ({skipped.message(lang)})"

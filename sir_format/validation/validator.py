@@ -2,9 +2,14 @@
 
 Layers, in order: well-formedness, schema (libxml2), registry rules SIR-R001…R121 and, with a
 unit declaration, SIR-R200…R207. A profile selects the layers. Validation never raises on bad
-input: every problem is a finding. Registry rules need schema-valid input, so an episode that
-fails the schema has its registry rules reported as skipped (:class:`SkippedRules`), and all of
-them are skipped when the header is missing or invalid.
+input: every problem is a finding. An episode that fails the schema is bound partially
+(:mod:`._partial`): a rule that reads one of its invalid or missing elements is reported as not
+checked (:class:`SkippedRules`, naming the element), the others run. All registry rules are
+skipped when the header is missing or invalid.
+
+One cause, one finding: the catalog says which findings make another rule's findings for the
+same episode a repeat (``skipped_after``, ``suppressed_by``); the rules run in an order that
+puts the findings they depend on first.
 
 Sources stream: the header, then one episode at a time; episode rules see each episode once
 and file rules are fed episodes in order, so a file of any size validates in flat memory.
@@ -19,15 +24,15 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from lxml import etree
 
 from sir_format import _xml
-from sir_format._paths import Location, Step
+from sir_format._paths import Location, Step, logical_path
 from sir_format._privacy import mask_embedded_identities
-from sir_format.errors import ParseError, ValidationError
+from sir_format.errors import ParseError, Unusable, ValidationError
 from sir_format.metadata import model_info
 from sir_format.models import Huvud, Vardtillfalle
 from sir_format.validation import rules as _rules  # noqa: F401  (registers the rules)
@@ -40,6 +45,7 @@ from sir_format.validation._core import (
 )
 from sir_format.validation._findings import Finding, Hit
 from sir_format.validation._masking import protect
+from sir_format.validation._partial import bind_partial
 from sir_format.validation._schema_layer import check_fragment
 from sir_format.validation._sources import (
     EPISODE,
@@ -51,7 +57,7 @@ from sir_format.validation._sources import (
     bind,
     open_source,
 )
-from sir_format.validation.catalog import LANGUAGES, catalog
+from sir_format.validation.catalog import LANGUAGES, Suppression, catalog
 from sir_format.validation.report import SkippedRules, ValidationReport
 from sir_format.validation.unit import InvalidUnitDeclarationError, UnitDeclaration
 
@@ -187,10 +193,8 @@ def check_episode(
     ctx = EpisodeContext(episode=episode, index=index, header=header, unit=unit)
     run = _Run(layers, unit, [], "<model>", "model", iter(()))
     run.keys = [f"#{n + 1}" for n in range(index)] + [ctx.key]
-    found: list[Finding] = []
-    for code, fn in episode_rules:
-        if wanted is None or code in wanted:
-            found.extend(run._hits(code, partial(fn, ctx), ctx.location, None))
+    plan = _plan([(c, fn) for c, fn in episode_rules if wanted is None or c in wanted], [])
+    found = run._judge(ctx, plan, ctx.location, None, ctx.key)
     return sorted(found, key=_sort_key)
 
 
@@ -268,6 +272,9 @@ _TRUNCATED = Text(
     sv="filen kunde inte läsas till slutet", en="the file could not be read to its end"
 )
 _UNIT_INVALID = Text(sv="enhetens deklaration är ogiltig", en="the unit declaration is invalid")
+_INVALID = Text(sv="{} är ogiltigt", en="{} is invalid")
+_MISSING = Text(sv="{} saknas", en="{} is missing")
+_REPORTED = Text(sv="{} är redan rapporterad", en="{} is already reported")
 
 
 @dataclass
@@ -355,6 +362,7 @@ class _Run:
             unit_codes = tuple(c for c, r in catalog().items() if r.layer is Layer.UNIT)
             self.skipped.append(SkippedRules(unit_codes, _UNIT_INVALID))
         file_rules: list[tuple[str, FileRule]] = []
+        plan: list[_Step] | None = None
         for item in self.items:
             if isinstance(item, Problem):
                 yield from self._problem(item)
@@ -389,13 +397,17 @@ class _Run:
                 yield from self._header(item, model, file_factories, file_rules)
             elif self.header_state == "ok":
                 if model is None:
+                    model = _partial_model(item)
+                if model is None:
                     self.skipped.append(
                         SkippedRules(
                             self.rule_codes, _SCHEMA_FAILED, key, item.index, item.location
                         )
                     )
                     continue
-                yield from self._episode(item, model, key, episode_rules, file_rules)
+                if plan is None:
+                    plan = _plan(episode_rules, file_rules)
+                yield from self._episode(item, model, key, plan)
         if registry_on:
             yield from self._finish(file_rules)
 
@@ -457,30 +469,67 @@ class _Run:
             yield from self._hits(code, partial(rule.start, self.header, self.unit), (), None)
 
     def _episode(
-        self,
-        item: Fragment,
-        episode: Vardtillfalle,
-        key: str | None,
-        episode_rules: Sequence[tuple[str, Callable[[EpisodeContext], Iterable[Hit]]]],
-        file_rules: Sequence[tuple[str, FileRule]],
+        self, item: Fragment, episode: Vardtillfalle, key: str | None, plan: Sequence[_Step]
     ) -> Iterator[Finding]:
         index = item.index or 0
         assert self.header is not None
         ctx = EpisodeContext(episode=episode, index=index, header=self.header, unit=self.unit)
         live = item if item.keep_lines else None
-        base = item.location
-        for code, fn in episode_rules:
+        return self._judge(ctx, plan, item.location, live, key)
+
+    def _judge(
+        self,
+        ctx: EpisodeContext,
+        plan: Sequence[_Step],
+        base: Location,
+        live: Fragment | None,
+        key: str | None,
+    ) -> Iterator[Finding]:
+        """Run the rules of ``plan`` on one episode, leaving out what the catalog says repeats a
+        cause already reported, and noting the rules that read an unusable element."""
+        reported: dict[str, list[Finding]] = {}
+        unusable: dict[tuple[Location, bool], list[str]] = {}
+        after: dict[str, list[str]] = {}
+        for code, run, relative, gate in plan:
+            if gate is not None and reported:
+                cause = gate.cause(reported)
+                if cause is not None:
+                    after.setdefault(cause, []).append(code)
+                    continue
             try:
-                for hit in fn(ctx):
-                    yield self._finding(code, hit, base, live)
+                for hit in run(ctx):
+                    finding = self._finding(code, hit, base if relative else (), live)
+                    if gate is not None and reported and gate.repeats(finding, reported):
+                        continue
+                    reported.setdefault(code, []).append(finding)
+                    yield finding
+            except Unusable as signal:
+                unusable.setdefault((signal.location, signal.missing), []).append(code)
             except Exception as exc:
-                yield self._crash(code, exc, base, index)
-        for code, rule in file_rules:
-            try:
-                for hit in rule.visit(ctx):
-                    yield self._finding(code, hit, (), live)
-            except Exception as exc:
-                yield self._crash(code, exc, base, index)
+                yield self._crash(code, exc, base, ctx.index)
+        if unusable or after:
+            self._note(ctx.index, key, base, unusable=unusable, after=after, reported=reported)
+
+    def _note(
+        self,
+        index: int,
+        key: str | None,
+        base: Location,
+        *,
+        unusable: dict[tuple[Location, bool], list[str]],
+        after: dict[str, list[str]],
+        reported: dict[str, list[Finding]],
+    ) -> None:
+        """Notes of the rules not checked for one episode, one per element or cause."""
+        for (location, missing), codes in unusable.items():
+            where = logical_path(location[len(base) :])
+            template = _MISSING if missing else _INVALID
+            reason = Text(sv=template.sv.format(where), en=template.en.format(where))
+            self.skipped.append(SkippedRules(tuple(sorted(codes)), reason, key, index, location))
+        for cause, codes in after.items():
+            reason = Text(sv=_REPORTED.sv.format(cause), en=_REPORTED.en.format(cause))
+            location = reported[cause][0].location
+            self.skipped.append(SkippedRules(tuple(sorted(codes)), reason, key, index, location))
 
     def _finish(self, file_rules: Sequence[tuple[str, FileRule]]) -> Iterator[Finding]:
         if self.header_state != "ok":
@@ -575,7 +624,100 @@ def _select_rules(
 
     episode_rules = [(c, fn) for c, fn in registered_episode_rules() if active(c)]
     file_rules = [(c, f) for c, f in registered_file_rules() if active(c)]
-    return episode_rules, file_rules
+    return _ordered(episode_rules), _ordered(file_rules)
+
+
+@dataclass(frozen=True, slots=True)
+class _Gate:
+    """When a rule's findings for an episode are left out (the catalog's ``skipped_after``
+    and ``suppressed_by``): one cause, one finding."""
+
+    skipped_after: tuple[str, ...]
+    suppressed_by: tuple[Suppression, ...]
+
+    def cause(self, reported: dict[str, list[Finding]]) -> str | None:
+        """The reported code that means the rule is not checked for the episode, if any."""
+        for code in self.skipped_after:
+            if code in reported:
+                return code
+        return None
+
+    def repeats(self, finding: Finding, reported: dict[str, list[Finding]]) -> bool:
+        """Whether ``finding`` reports a cause that a reported finding already reports."""
+        for rule in self.suppressed_by:
+            if rule.only is not None and finding.variant != rule.only:
+                continue
+            for other in reported.get(rule.code, ()):
+                if rule.variant is not None and other.variant != rule.variant:
+                    continue
+                if any(other.params.get(k) != v for k, v in rule.where.items()):
+                    continue
+                if all(other.params.get(k) == finding.params.get(k) for k in rule.same):
+                    return True
+        return False
+
+    @property
+    def depends_on(self) -> tuple[str, ...]:
+        return (*self.skipped_after, *(rule.code for rule in self.suppressed_by))
+
+
+@cache
+def _gates() -> dict[str, _Gate]:
+    return {
+        code: _Gate(rule.skipped_after, rule.suppressed_by)
+        for code, rule in catalog().items()
+        if rule.skipped_after or rule.suppressed_by
+    }
+
+
+def _ordered(entries: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """``entries`` in registration order, except that a rule runs after the rules its gate
+    depends on (so their findings are known when it runs)."""
+    by_code: dict[str, list[tuple[str, Any]]] = {}
+    for entry in entries:
+        by_code.setdefault(entry[0], []).append(entry)
+    gates = _gates()
+    out: list[tuple[str, Any]] = []
+    placed: set[str] = set()
+
+    def place(code: str, path: frozenset[str]) -> None:
+        if code in placed or code not in by_code or code in path:
+            return
+        gate = gates.get(code)
+        for first in gate.depends_on if gate is not None else ():
+            place(first, path | {code})
+        placed.add(code)
+        out.extend(by_code[code])
+
+    for code, _ in entries:
+        place(code, frozenset())
+    return out
+
+
+_Step = tuple[str, Callable[[EpisodeContext], Iterable[Hit]], bool, _Gate | None]
+"""One rule of an episode's run: code, what to call, whether its hits are relative to the
+episode (episode rules) or absolute (file rules), and its gate."""
+
+
+def _plan(
+    episode_rules: Sequence[tuple[str, Callable[[EpisodeContext], Iterable[Hit]]]],
+    file_rules: Sequence[tuple[str, FileRule]],
+) -> list[_Step]:
+    gates = _gates()
+    plan: list[_Step] = [(code, fn, True, gates.get(code)) for code, fn in episode_rules]
+    plan.extend((code, rule.visit, False, gates.get(code)) for code, rule in file_rules)
+    return plan
+
+
+def _partial_model(item: Fragment) -> Any:
+    """A schema-invalid episode bound partially (see :mod:`._partial`), or ``None``."""
+    if item.element is None:
+        return None
+    replaced = (*item.suppressed, *item.flagged)
+    try:
+        return bind_partial(item.element, EPISODE_CLASS, item.location, replaced)
+    except Exception:  # pragma: no cover - a safety net: the episode is then skipped whole
+        return None
 
 
 def _load_unit(unit: Any) -> tuple[Any, list[Finding], bool]:

@@ -475,17 +475,28 @@ def test_invalid_unit_declaration_is_reported_and_skips_unit_rules(tmp_path: Pat
     assert any(s.episode is None and "SIR-R205" in s.codes for s in report.skipped)
 
 
-def test_episode_failing_the_schema_skips_its_registry_rules() -> None:
+def test_episode_failing_the_schema_skips_only_the_rules_that_read_the_invalid_element() -> None:
     good = _episode(fixture_text(FILE_A_XML))
     bad = _registry_defect(replace_once(good, "<Kön>Man</Kön>", "<Kön>Okänd</Kön>"))
     bad = bad.replace("VT-2024-01187", "VT-2")
     report = validate(_two_episodes(good, bad))
-    assert codes(report.findings) == ["SIR-X020"]  # SIR-R021 was not run on episode 2
-    (skipped,) = report.skipped
-    assert skipped.episode == "VT-2" and skipped.episode_index == 1
-    assert "SIR-R021" in skipped.codes and "SIR-R060" in skipped.codes
-    assert skipped.message("en") == "the episode failed the schema check"
-    assert skipped.path == "Vårdtillfälle[2]"
+    # the rules still run on episode 2: it repeats episode 1's start (SIR-R060) and ends
+    # before it starts (SIR-R021); only SIR-R014 reads Kön
+    assert [(f.code, f.path) for f in report.findings] == [
+        ("SIR-X020", "Vårdtillfälle[2]/Grunddata/Kön"),
+        ("SIR-R060", "Vårdtillfälle[2]/Grunddata/Inskrivningstid"),
+        ("SIR-R021", "Vårdtillfälle[2]/Grunddata/Utskrivningstid"),
+    ]
+    invalid, after = report.skipped
+    assert (invalid.codes, invalid.episode, invalid.episode_index) == (("SIR-R014",), "VT-2", 1)
+    assert invalid.path == "Vårdtillfälle[2]/Grunddata/Kön"
+    assert invalid.message("en") == "Grunddata/Kön is invalid"
+    assert invalid.message("sv") == "Grunddata/Kön är ogiltigt"
+    # one cause, one finding: nothing is judged against the stay SIR-R021 reports
+    assert after.codes == ("SIR-R023", "SIR-R061", "SIR-R082", "SIR-R087")
+    assert after.path == "Vårdtillfälle[2]/Grunddata/Utskrivningstid"
+    assert after.message("en") == "SIR-R021 is already reported"
+    assert after.message("sv") == "SIR-R021 är redan rapporterad"
 
 
 def test_header_failing_the_schema_skips_every_registry_rule() -> None:
@@ -522,13 +533,13 @@ def test_registry_findings_carry_episode_line_and_paths() -> None:
 def test_findings_sorted_by_episode_then_severity() -> None:
     good = _episode(fixture_text(FILE_A_XML))
     second = _registry_defect(good.replace("VT-2024-01187", "VT-2"))
-    # a file-level warning (R004: created before the latest discharge) and an episode error
-    text = _two_episodes(good, second).replace("2024-11-10T08:00:00", "2024-11-05T08:00:00")
+    # a file-level warning (R004: created in the future) and episode errors
+    text = _two_episodes(good, second).replace("2024-11-10T08:00:00", "2099-11-05T08:00:00")
     report = validate(text)
     order = [(f.episode_index, f.severity.rank) for f in report.findings]
     assert order == sorted(order, key=lambda k: (-1 if k[0] is None else k[0], k[1]))
     assert report.findings[0].episode is None
-    assert {"SIR-R004", "SIR-R021", "SIR-R022"} <= set(codes(report.findings))
+    assert {"SIR-R004", "SIR-R021", "SIR-R060"} <= set(codes(report.findings))
 
 
 def test_report_properties_and_raise_for_errors() -> None:
@@ -663,7 +674,8 @@ def test_rule_findings_provide_every_placeholder_of_their_template() -> None:
         _registry_defect(xml),  # R021, R023
         replace_once(xml, ">195711069137<", ">195711069138<"),  # R010
         replace_once(xml, "<Ankomsttid>2024-11-03", "<Ankomsttid>2023-10-01"),  # R026
-        xml.replace("2024-11-10T08:00:00", "2024-11-05T08:00:00"),  # R004, R022
+        xml.replace("2024-11-10T08:00:00", "2024-11-05T08:00:00"),  # R022
+        xml.replace("2024-11-10T08:00:00", "2099-11-05T08:00:00"),  # R004
         replace_once(xml, "<Kön>Man</Kön>", "<Kön>Kvinna</Kön>"),  # R014
         replace_once(xml, "<GCS>14</GCS>", "<GCS>99</GCS>"),  # SIR-X023
     ]

@@ -114,14 +114,18 @@ def _lacks_required_action(ctx: EpisodeContext, code: str) -> bool:
 
 @episode_rule("SIR-R037")
 def sederingsmal_scope(ctx: EpisodeContext) -> Iterator[Hit]:
-    """E: no ``Sederingsmål`` for IMA. W: present while ``Åtgärder`` exists without DG021."""
+    """E: no ``Sederingsmål`` for IMA. W: present while ``Åtgärder`` exists without DG021.
+
+    The error comes first; the validator then leaves the warning out (the catalog's
+    ``suppressed_by``, data dictionary §12 D6).
+    """
     if not _present(ctx, _SEDERINGSMAL):
         return
     row = MATRIX[_SEDERINGSMAL]
     where = _module(_SEDERINGSMAL)
     if not row.allows_vardtyp(ctx.episode.grunddata.vardtyp.value):
         yield Hit({}, where, severity=Severity.ERROR, variant="E")
-    elif row.requires_action is not None and _lacks_required_action(ctx, row.requires_action):
+    if row.requires_action is not None and _lacks_required_action(ctx, row.requires_action):
         yield Hit({}, where, severity=Severity.WARNING, variant="W")
 
 
