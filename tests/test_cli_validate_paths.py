@@ -45,8 +45,11 @@ def warning_only(path: Path) -> Path:
 
 
 def error_and_warning(path: Path) -> Path:
-    """SIR-R004 (warning) and SIR-R022 (error): created before the discharge."""
-    return write(path, IMA.replace(SKAPAD, "<Skapad>2025-05-13T07:30:00"))
+    """SIR-R010 (error: a wrong check digit) and SIR-R004 (warning: created in the future),
+    two findings of independent causes (neither suppresses the other)."""
+    return write(
+        path, IMA.replace(GOOD_PNR, BAD_PNR).replace(SKAPAD, "<Skapad>2099-05-20T07:30:00")
+    )
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
@@ -255,8 +258,8 @@ def test_quiet_shows_failed_files_and_only_their_errors(
     assert out.splitlines()[:4] == [
         f"{files[2]}: 1 error, 0 warnings, 1 episode, xml, profile registry",
         "  Episode #1",
-        f"    ERROR    SIR-R022  {files[2]}:21 Vårdtillfälle[1]/Grunddata/Utskrivningstid",
-        "             Episode ends 2025-05-13T15:30:00, after the file was created.",
+        f"    ERROR    SIR-R010  {files[2]}:13 Vårdtillfälle[1]/Grunddata/Personnummer",
+        "             Personnummer 19480922**** is invalid (the check digit is wrong).",
     ]
     assert "WARNING" not in out and "SIR-R004" not in out and "Summary" not in out
     assert run(capsys, "--quiet", *files[:2]) == (0, "", "")
@@ -270,7 +273,7 @@ def test_quiet_json_holds_only_the_failed_files(
     assert (code, err) == (1, "")
     [report] = json.loads(out)["reports"]
     assert report["source"] == str(mixed)
-    assert [f["code"] for f in report["findings"]] == ["SIR-R022"]
+    assert [f["code"] for f in report["findings"]] == ["SIR-R010"]
 
 
 def test_statistics_counts_codes_most_frequent_first(
@@ -286,9 +289,8 @@ def test_statistics_counts_codes_most_frequent_first(
     lines = out.splitlines()
     start = lines.index("Findings per code:")
     assert lines[start + 1 :] == [
-        f"  2  SIR-R010  {get_rule('SIR-R010').title.en}",
+        f"  3  SIR-R010  {get_rule('SIR-R010').title.en}",
         f"  1  SIR-R004  {get_rule('SIR-R004').title.en}",
-        f"  1  SIR-R022  {get_rule('SIR-R022').title.en}",
         "Summary: 3 files (3 failed), 3 episodes, 3 errors, 1 warning",
     ]
     code, out, err = run(capsys, "--statistics", "--format", "json", files[0])

@@ -93,7 +93,15 @@ def _only(data: bytes) -> tuple[str, dict[str, object], int | None, int | None, 
     return finding.code, dict(finding.params), finding.line, finding.column, finding.raw
 
 
-NOT_UTF8 = Text(sv="byte som inte är UTF-8", en="bytes that are not UTF-8")
+def _not_utf8(byte: str, offset: int) -> Text:
+    return Text(
+        sv=f"bytes {byte} vid byteoffset {offset} är inte UTF-8, som JSON ska vara skrivet i; "
+        "spara filen som UTF-8",
+        en=f"the bytes {byte} at byte offset {offset} are not UTF-8, the encoding JSON must be "
+        "in; save the file as UTF-8",
+    )
+
+
 SURROGATE = Text(
     sv="ett ensamt surrogattecken (ogiltig UTF-8)", en="a lone surrogate (invalid UTF-8)"
 )
@@ -103,15 +111,26 @@ SURROGATE = Text(
     ("data", "expected"),
     [
         (b'{"Huvud": "\xed\xa0\x80"}', ("SIR-X004", {"detail": SURROGATE}, 1, 12, None)),
-        (b'{"Huvud":\n "a\xff\xa0"}', ("SIR-X004", {"detail": NOT_UTF8}, 2, 4, None)),
-        (b'{"Huvud": "\xed\x9f\xbf\xed"}', ("SIR-X004", {"detail": NOT_UTF8}, 1, 13, None)),
+        (
+            b'{"Huvud":\n "a\xff\xa0"}',
+            ("SIR-X004", {"detail": _not_utf8("0xFF", 13)}, 2, 4, None),
+        ),
+        (
+            b'{"Huvud": "\xed\x9f\xbf\xed"}',
+            ("SIR-X004", {"detail": _not_utf8("0xED", 14)}, 1, 13, None),
+        ),
         (b'{"Huvud": NaN}', ("SIR-X006", {"v": "NaN"}, None, None, None)),
         (b'{"Huvud": -Infinity}', ("SIR-X006", {"v": "-Infinity"}, None, None, None)),
         (
             b'{"Huvud": }',
             (
                 "SIR-X004",
-                {"detail": "Expecting value"},
+                {
+                    "detail": Text(
+                        sv="ett värde saknas eller är felskrivet",
+                        en="a value is missing or malformed",
+                    )
+                },
                 1,
                 11,
                 "Expecting value: line 1 column 11 (char 10)",

@@ -110,13 +110,15 @@ def test_a_document_type_naming_a_local_file_is_refused_without_reading_it(
     )
     path = tmp_path / "doctype.xml"
     path.write_bytes(data)
+    line = data[: data.index(b"<!DOCTYPE")].count(b"\n") + 1
+    assert line == 2  # after the XML declaration
     for source in (data, path):
-        assert [(f.code, f.line) for f in validate(source).findings] == [("SIR-X002", 1)]
+        assert [(f.code, f.line) for f in validate(source).findings] == [("SIR-X002", line)]
     with pytest.raises(ParseError) as error:
         from_xml(data)
     finding = error.value.finding
     assert finding is not None
-    assert (finding.code, finding.line) == ("SIR-X002", 1)
+    assert (finding.code, finding.line) == ("SIR-X002", line)
 
 
 # -- binding an element the schema did not check ------------------------------------------------
