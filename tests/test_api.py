@@ -117,7 +117,8 @@ def test_testing_module_without_hypothesis_says_what_to_install() -> None:
 
     code = (
         "import sys; sys.modules['hypothesis'] = None\n"
-        "try:\n    import sir_format.testing\n"
+        "import sir_format.testing\n"
+        "try:\n    from sir_format.testing import reports\n"
         "except ImportError as e:\n    print(e)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -12,15 +12,43 @@
 Installing the package also registers ``SIRData``, ``SIRDataVer52`` and ``Vardtillfalle`` with
 Hypothesis, so ``st.from_type(SIRData)`` and ``@given(report=...)`` type inference use these
 strategies.
+
+The strategies need Hypothesis; the parts that do not draw with Hypothesis import without it.
 """
 
-try:
-    import hypothesis  # noqa: F401
-except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
-    raise ImportError(
-        "sir_format.testing needs Hypothesis: pip install 'sir-format[testing]'"
-    ) from exc
+from typing import Any
 
-from sir_format.testing.strategies import episodes, reports, values
+# Public name -> the submodule that defines it. Submodules are imported on first use, so that
+# the parts that do not draw with Hypothesis stay cheap to import.
+_PUBLIC = {
+    "episodes": "strategies",
+    "reports": "strategies",
+    "values": "strategies",
+    "InvalidCase": "_defects",
+    "Label": "_defects",
+}
 
-__all__ = ["episodes", "reports", "values"]
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sir_format.testing' has no attribute {name!r}")
+    from importlib import import_module
+
+    try:
+        value = getattr(import_module(f"sir_format.testing.{module}"), name)
+    except ImportError as exc:
+        if exc.name != "hypothesis":
+            raise
+        raise ImportError(
+            f"sir_format.testing.{name} needs Hypothesis: pip install 'sir-format[testing]'"
+        ) from exc
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_PUBLIC))
+
+
+__all__ = ["InvalidCase", "Label", "episodes", "reports", "values"]
