@@ -146,6 +146,12 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "skriv ut JSON-schemat (draft 2020-12)",
         "print the JSON Schema (draft 2020-12)",
     ),
+    "testdata.help": (
+        "skapa testdata: giltiga och felaktiga rapporter, korpusar, stora filer",
+        "make test data: valid and invalid reports, corpora, large files",
+    ),
+    "testdata.actions": ("underkommandon", "actions"),
+    "testdata.action": ("vad som ska skapas", "what to make"),
     "completion.help": (
         "skriv ut ett kompletteringsskript för skalet (bash, zsh, fish)",
         "print a completion script for the shell (bash, zsh, fish)",

@@ -58,7 +58,7 @@ __all__ = ["SUBCOMMANDS", "Subcommand", "UsageError", "build_parser", "main", "r
 
 XSD_RESOURCE = "SIRDataVer52.xsd"
 
-EXTENSIONS: tuple[str, ...] = ("sir_format.validation.cli",)
+EXTENSIONS: tuple[str, ...] = ("sir_format.validation.cli", "sir_format.testing.cli")
 """Modules that register further subcommands when imported (loaded by :func:`build_parser`)."""
 
 

@@ -457,3 +457,10 @@ def test_help_lists_validate_first(capsys: pytest.CaptureFixture[str]) -> None:
     positions = [out.index(f"\n    {name} ") for name in ("validate", "rules", "convert")]
     assert positions == sorted(positions)
     assert out.index("\n    completion ") > positions[-1]
+
+
+def test_testdata_requires_an_action(capsys: pytest.CaptureFixture[str]) -> None:
+    from sir_format.cli import main
+
+    assert main(["--lang", "en", "testdata"]) == 2
+    assert "ACTION" in capsys.readouterr().err

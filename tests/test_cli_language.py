@@ -27,6 +27,7 @@ CLI_MODULES = [
     PACKAGE / "validation" / "cli.py",
     PACKAGE / "_completion.py",
     PACKAGE / "_cli_texts.py",
+    *sorted((PACKAGE / "testing").glob("*cli*.py")),
 ]
 
 
