@@ -26,6 +26,8 @@ _PUBLIC = {
     "values": "strategies",
     "InvalidCase": "_defects",
     "Label": "_defects",
+    "check_case": "invalid",
+    "invalid_reports": "invalid",
 }
 
 
@@ -51,4 +53,12 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_PUBLIC))
 
 
-__all__ = ["InvalidCase", "Label", "episodes", "reports", "values"]
+__all__ = [
+    "InvalidCase",
+    "Label",
+    "check_case",
+    "episodes",
+    "invalid_reports",
+    "reports",
+    "values",
+]
