@@ -16,6 +16,7 @@ per example.
 from __future__ import annotations
 
 import argparse
+import itertools
 import statistics
 import sys
 import time
@@ -35,7 +36,7 @@ def measure(
     """Wall and thread-CPU seconds per example, one value per example after the first."""
     walls: list[float] = []
     cpus: list[float] = []
-    strategy = reports(max_episodes=max_episodes, format=fmt)  # type: ignore[arg-type]
+    strategy = reports(max_episodes=max_episodes, format=fmt)
 
     @settings(
         max_examples=examples,
@@ -54,7 +55,7 @@ def measure(
 
 
 def _gaps(moments: list[float]) -> list[float]:
-    return [later - earlier for earlier, later in zip(moments, moments[1:], strict=False)]
+    return [later - earlier for earlier, later in itertools.pairwise(moments)]
 
 
 def _ms(seconds: float) -> str:

@@ -399,7 +399,12 @@ def _avliden2024(src: Source, stay: Stay) -> Avliden2024:
             for r in EjOrgandonationOrsak
             if dcd or r is not EjOrgandonationOrsak.DCDGENOMFORDES_INTE
         ]
-        m.ej_organdonation_orsak = src.choice(list(reasons))
+        # On the DCD path, "DCD was not carried out" half of the time: its follow-up
+        # question is otherwise rarely reached.
+        dcd_not_done = dcd and src.boolean()
+        m.ej_organdonation_orsak = (
+            EjOrgandonationOrsak.DCDGENOMFORDES_INTE if dcd_not_done else src.choice(reasons)
+        )
         m.varfor_genomfordes_inte_dcd = _iff(
             src,
             Avliden2024,

@@ -60,6 +60,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any, Literal
 
 from hypothesis import strategies as st
@@ -125,6 +126,8 @@ _ICU_ERAS = (
     (datetime(2024, 1, 1), LATEST_END),  # death protocol 2024; every module in use
 )
 _EARLIEST_START = _ICU_ERAS[0][0]
+_ERA_WEIGHTS: dict[Any, int] = {_ICU_ERAS[1]: 2, _ICU_ERAS[2]: 3}
+_VARDTYP_WEIGHTS: dict[Any, int] = {Vardtyp.IVA: 3, Vardtyp.TIVA: 2, Vardtyp.BIVA: 2}
 _MIN_STAY = 120  # minutes; keeps start < end through the daylight-saving adjustment
 _DAY = 24 * 60
 _DAY_STAY = _DAY + 1  # any longer stay holds every clock time of a day (a unit's SOFA time)
@@ -137,7 +140,7 @@ _CHILD_DAYS = (0, ADULT_AGE * 365)
 _BIRTHS = (date(1900, 1, 1), LATEST_END.date())  # birth dates of the identity strategies
 _SWARM_ON = 0.8  # chance that a report switches a module on (swarm testing)
 _MODULE_SHARE = 0.75  # chance that a switched-on module appears where it applies
-_DEATH_SHARE = 0.25
+_DEATH_SHARE = 0.35  # of the persons' last episodes
 
 _SET_BY_PLAN = frozenset(
     {
@@ -305,7 +308,26 @@ def _options(
             "(start, end, the unit's giltig_fran, IMA from 2025-04-01, birth dates of the "
             "identity numbers given)"
         )
-    return _Options(min_episodes, max_episodes, tuple(eras), eras, unit, chosen, source, min_stay)
+    return _Options(
+        min_episodes,
+        max_episodes,
+        _weighted(tuple(eras)),
+        {kind: _weighted(kind_eras) for kind, kind_eras in eras.items()},
+        unit,
+        chosen,
+        source,
+        min_stay,
+    )
+
+
+@cache
+def _weighted(options: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Options repeated by their weight, so that a uniform choice favours the richer ones:
+    ICU files over IMA files (more modules), later eras over earlier ones (modules
+    introduced since), and IVA, TIVA and BIVA among the ICU vårdtyper (the only ones with
+    SAPS3, Higgins, daily SOFA or a death protocol)."""
+    weights = {_ICU_TYPES: 3, (Vardtyp.IMA,): 1, **_ERA_WEIGHTS, **_VARDTYP_WEIGHTS}
+    return tuple(option for option in options for _ in range(weights.get(option, 1)))
 
 
 # ------------------------------------------------------------------ public API
@@ -556,7 +578,7 @@ _KINDS = {
 
 def _person(src: Source, index: int, first_start: datetime, identity: str) -> _Person:
     kind = _KINDS[identity]
-    adult = src.choice((_ADULT_DAYS, _CHILD_DAYS))
+    adult = src.choice((_ADULT_DAYS, _ADULT_DAYS, _ADULT_DAYS, _CHILD_DAYS))
     birth = first_start.date() - timedelta(days=src.integer(*adult))
     if kind is Personnummertyp.RESERVNUMMER:
         return _Person(kind, _reserve_number(src, index), src.choice(tuple(Kon)), birth)
@@ -615,7 +637,7 @@ def _coherent_report(draw: st.DrawFn, options: _Options) -> SIRData:
         start, end = times[i]
         # Only a person's last episode may end in death.
         died = last_of[person] == i and src.chance(_DEATH_SHARE)
-        plan = _Plan(i, people[person], start, end, src.choice(kind), died)
+        plan = _Plan(i, people[person], start, end, src.choice(_weighted(kind)), died)
         rows.append(_episode(src, plan, on, options))
 
     unit = options.unit
@@ -680,7 +702,19 @@ def _diagnoser(src: Source) -> Diagnoser:
     return Diagnoser(huvudsaklig_ivadiagnos=drawn[0], ovrig_diagnos=drawn[1:])
 
 
-def _stay(plan: _Plan, operated: bool, unit: UnitDeclaration | None) -> Stay:
+def _allowed_actions(options: _Options | None) -> frozenset[str] | None:
+    """The action codes a report may hold: a unit's declared ones, none when the chosen
+    modules leave out ``Åtgärder`` (a drained pneumothorax is then reported as not drained),
+    or ``None`` for any."""
+    if options is None or options.modules is None:
+        return None
+    if _ATGARDER not in options.modules:
+        return frozenset()
+    return options.unit.actions if options.unit is not None else None
+
+
+def _stay(plan: _Plan, operated: bool, options: _Options | None) -> Stay:
+    unit = options.unit if options is not None else None
     return Stay(
         plan.vardtyp,
         plan.start,
@@ -689,7 +723,7 @@ def _stay(plan: _Plan, operated: bool, unit: UnitDeclaration | None) -> Stay:
         plan.died,
         operated,
         sofa_time=unit.sofa_tid if unit is not None else SOFA_TIME,
-        actions=unit.actions if unit is not None and _ATGARDER in unit.modules else None,
+        actions=_allowed_actions(options),
     )
 
 
@@ -706,7 +740,7 @@ def _wanted(src: Source, name: str, stay: Stay, on: frozenset[str], options: _Op
 def _episode(src: Source, plan: _Plan, on: frozenset[str], options: _Options) -> Vardtillfalle:
     grunddata = _grunddata(src, plan)
     operated = grunddata.opereradstatus not in (None, Opereradstatus.EJ_OPERERAD)
-    stay = _stay(plan, operated, options.unit)
+    stay = _stay(plan, operated, options)
     modules: dict[str, Any] = {}
     for wire_name in MODULES:
         if _wanted(src, wire_name, stay, on, options):
