@@ -117,7 +117,10 @@ def test_2000_reports_are_valid_and_reach_every_module_and_token() -> None:
     sizes: Counter[int] = Counter()
     kinds = st.sampled_from(["personnummer", "samordningsnummer", "reservnummer"])
 
-    @settings(max_examples=n, database=None, deadline=None, phases=[Phase.generate])
+    # Derandomized: the same reports on every run, so that the coverage cannot flake.
+    @settings(
+        max_examples=n, database=None, deadline=None, phases=[Phase.generate], derandomize=True
+    )
     @given(kinds.flatmap(lambda kind: reports(identity=kind)))
     def check(report: SIRData) -> None:
         assert problems(report) == []

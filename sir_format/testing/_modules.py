@@ -305,7 +305,8 @@ def _vikt_och_langd(src: Source, stay: Stay) -> ViktOchLangd:
 def _avlidna2020(src: Source, stay: Stay) -> Avlidna2020:
     m = Avlidna2020(
         dod_med_direkta_kriterier=src.choice(list(JaNej)),
-        mojlig_donator=src.choice(list(JaNej)),
+        # A possible donor two times in three: the branch with most questions.
+        mojlig_donator=JaNej.NEJ if src.chance(1 / 3) else JaNej.JA,
     )
     if m.mojlig_donator is JaNej.NEJ:  # Q3.1.1 only (SIR-R098)
         m.ej_mojlig_donator_orsak = value_from(src, _field(Avlidna2020, "ej_mojlig_donator_orsak"))
@@ -363,7 +364,11 @@ def _avliden2024(src: Source, stay: Stay) -> Avliden2024:
         guardian = {ViljaResultat.VARDNADSHAVARE_MEDGAV, ViljaResultat.VARDNADSHAVARE_MEDGAV_EJ}
         presumed = {ViljaResultat.FORMODAT_SAMTYCKE, ViljaResultat.EJ_FORMODAT_SAMTYCKE}
         excluded = presumed if minor else guardian
-        m.utredning_resultat = src.choice([v for v in ViljaResultat if v not in excluded])
+        allowed = [v for v in ViljaResultat if v not in excluded]
+        # A minor's guardians' answer half of the time: minors' deaths are rare.
+        m.utredning_resultat = src.choice(
+            sorted(guardian, key=allowed.index) if minor and src.boolean() else allowed
+        )
         m.donation_annat_medicinskt_andamal = value_from(
             src, _field(Avliden2024, "donation_annat_medicinskt_andamal")
         )

@@ -140,7 +140,7 @@ _CHILD_DAYS = (0, ADULT_AGE * 365)
 _BIRTHS = (date(1900, 1, 1), LATEST_END.date())  # birth dates of the identity strategies
 _SWARM_ON = 0.8  # chance that a report switches a module on (swarm testing)
 _MODULE_SHARE = 0.75  # chance that a switched-on module appears where it applies
-_DEATH_SHARE = 0.35  # of the persons' last episodes
+_DEATH_SHARE = 0.5  # of the persons' last episodes
 
 _SET_BY_PLAN = frozenset(
     {
