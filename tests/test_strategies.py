@@ -65,6 +65,7 @@ from sir_format.models import (
 from sir_format.testing import episodes, reports, values
 from sir_format.testing._codes import ACTION_CODES, DIAGNOSIS_CODES, actions_on
 from sir_format.testing._modules import MODULES, applies, build_module
+from sir_format.testing._source import Source
 from sir_format.testing._timeline import Stay
 from sir_format.testing.strategies import _grunddata, _person, _Plan
 from sir_format.validation.applicability import MATRIX as APPLICABILITY
@@ -911,7 +912,7 @@ def module_values(draw: st.DrawFn, wire_name: str) -> Any:
     operated = draw(st.booleans())
     stay = Stay(vardtyp, start, end, birth, died=rule.requires_death, operated=operated)
     assert applies(wire_name, stay)
-    return build_module(draw, wire_name, stay)
+    return build_module(Source(draw), wire_name, stay)
 
 
 def assert_reaches(strategy: st.SearchStrategy[Any], wanted: set[Any]) -> None:
@@ -939,10 +940,12 @@ def test_module_builders_reach_every_enumeration_member(wire_name: str) -> None:
 def grunddata_values(draw: st.DrawFn) -> Grunddata:
     """Coherent ``Grunddata`` for one episode (exercises the builder directly)."""
     start = datetime(2025, 5, 5, 10, 0)
-    person = draw(_person(0, start))
+    src = Source(draw)
+    kind = draw(st.sampled_from(["personnummer", "samordningsnummer", "reservnummer"]))
+    person = _person(src, 0, start, kind)
     vardtyp = draw(st.sampled_from(Vardtyp))
     end = start + timedelta(hours=30)
-    return draw(_grunddata(_Plan(0, person, start, end, vardtyp, draw(st.booleans()))))
+    return _grunddata(src, _Plan(0, person, start, end, vardtyp, draw(st.booleans())))
 
 
 def test_builders_reach_every_member_of_the_header_and_grunddata() -> None:

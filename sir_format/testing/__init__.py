@@ -21,7 +21,15 @@ from typing import Any
 # Public name -> the submodule that defines it. Submodules are imported on first use, so that
 # the parts that do not draw with Hypothesis stay cheap to import.
 _PUBLIC = {
+    "MODULE_NAMES": "strategies",
+    "codes": "strategies",
     "episodes": "strategies",
+    "hsa_ids": "strategies",
+    "module": "strategies",
+    "personnummer": "strategies",
+    "reservnummer": "strategies",
+    "samordningsnummer": "strategies",
+    "IdentitySource": "_identity",
     "reports": "strategies",
     "values": "strategies",
     "InvalidCase": "_defects",
@@ -54,11 +62,19 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "MODULE_NAMES",
+    "IdentitySource",
     "InvalidCase",
     "Label",
     "check_case",
+    "codes",
     "episodes",
+    "hsa_ids",
     "invalid_reports",
+    "module",
+    "personnummer",
     "reports",
+    "reservnummer",
+    "samordningsnummer",
     "values",
 ]

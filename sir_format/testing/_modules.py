@@ -11,8 +11,6 @@ from collections.abc import Callable, Hashable, Iterable
 from datetime import date
 from typing import Any, TypeVar
 
-from hypothesis import strategies as st
-
 from sir_format.domain.registry import (
     CHEST_DRAIN_COMPLICATIONS,
     CONSENT_AGE,
@@ -62,8 +60,9 @@ from sir_format.models import (
     ViljaResultat,
 )
 from sir_format.testing._codes import actions_on
+from sir_format.testing._source import Source
 from sir_format.testing._timeline import Stay
-from sir_format.testing._values import model_values, number_values, values
+from sir_format.testing._values import model_from, number_from, value_from
 
 __all__ = ["MODULES", "applies", "build_module", "link_actions"]
 
@@ -111,13 +110,14 @@ def _unique(items: Iterable[T], key: Callable[[T], Hashable] = lambda x: x) -> l
     return out
 
 
-def _moment(stay: Stay) -> st.SearchStrategy[Any]:
-    return st.integers(0, stay.minutes).map(stay.at)
+def _moment(src: Source, stay: Stay) -> Any:
+    return stay.at(src.integer(0, stay.minutes))
 
 
-def _moments(stay: Stay) -> st.SearchStrategy[list[Any]]:
-    offsets = st.lists(st.integers(0, stay.minutes), min_size=1, max_size=_MAX_ROWS, unique=True)
-    return offsets.map(lambda os: [stay.at(o) for o in sorted(os)])
+def _moments(src: Source, stay: Stay) -> list[Any]:
+    """One to a few distinct moments of the stay, in order."""
+    offsets = {src.integer(0, stay.minutes) for _ in range(src.count(1, _MAX_ROWS))}
+    return [stay.at(o) for o in sorted(offsets)]
 
 
 def _omit(*py_names: str) -> frozenset[str]:
@@ -131,12 +131,15 @@ def _is_unknown(value: object) -> bool:
 # ---------------------------------------------------------------- builders
 
 
-def _atgarder(draw: st.DrawFn, stay: Stay) -> Atgarder:
+def _atgarder(src: Source, stay: Stay) -> Atgarder:
     rows = []
-    for row in draw(st.lists(model_values(Atgard, _omit("kod", "datum")), max_size=_MAX_ROWS)):
-        row.datum = draw(st.sampled_from(stay.dates))
-        row.kod = draw(st.sampled_from(actions_on(row.datum)))
-        rows.append(row)
+    for _ in range(src.count(0, _MAX_ROWS)):
+        row = model_from(src, Atgard, _omit("kod", "datum"))
+        row.datum = src.choice(stay.dates)
+        codes = [c for c in actions_on(row.datum) if stay.allows_action(c)]
+        if codes:  # a unit may declare no action in use on the day (SIR-R202)
+            row.kod = src.choice(codes)
+            rows.append(row)
     return Atgarder(atgard=_sorted_actions(rows))
 
 
@@ -146,56 +149,56 @@ def _sorted_actions(rows: list[Atgard]) -> list[Atgard]:
     return sorted(rows, key=lambda a: (a.datum, a.klockslag or "", a.kod))
 
 
-def _paired(draw: st.DrawFn, cls: type, first: Any, second_name: str) -> Any:
+def _paired(src: Source, cls: type, first: Any, second_name: str) -> Any:
     """Second of a both-or-neither pair, given the first (SIR-R083, R084)."""
-    return None if first is None else draw(values(_field(cls, second_name)))
+    return None if first is None else value_from(src, _field(cls, second_name))
 
 
-def _same_kind(draw: st.DrawFn, cls: type, first: Any, second_name: str) -> Any:
+def _same_kind(src: Source, cls: type, first: Any, second_name: str) -> Any:
     """Second of a number/unknown pair: a number iff the first is one (SIR-R086)."""
     if _is_unknown(first):
         return next(iter(VardeOkant))
-    return draw(number_values(_field(cls, second_name)))
+    return number_from(src, _field(cls, second_name))
 
 
-def _saps3(draw: st.DrawFn, stay: Stay) -> SAPS3:
-    m: SAPS3 = draw(model_values(SAPS3, _omit("operationstyp", "fi_o2")))
+def _saps3(src: Source, stay: Stay) -> SAPS3:
+    m: SAPS3 = model_from(src, SAPS3, _omit("operationstyp", "fi_o2"))
     m.samsjuklighet = _unique(m.samsjuklighet)
     reasons = _unique(m.intagningsorsak)
     if len(reasons) > 1:  # BasalObservation only on its own (SIR-R085)
         reasons = [r for r in reasons if r is not SAPS3Intagningsorsak.BASAL_OBSERVATION]
     m.intagningsorsak = reasons
-    m.operationstyp = _iff(draw, SAPS3, "operationstyp", None, stay.operated)
-    m.fi_o2 = _paired(draw, SAPS3, m.pa_o2, "fi_o2")
+    m.operationstyp = _iff(src, SAPS3, "operationstyp", None, stay.operated)
+    m.fi_o2 = _paired(src, SAPS3, m.pa_o2, "fi_o2")
     return m
 
 
-def _pim3(draw: st.DrawFn, stay: Stay) -> PIM3:
-    m: PIM3 = draw(model_values(PIM3, _omit("fi_o2")))
-    m.fi_o2 = _same_kind(draw, PIM3, m.pa_o2, "fi_o2")
+def _pim3(src: Source, stay: Stay) -> PIM3:
+    m: PIM3 = model_from(src, PIM3, _omit("fi_o2"))
+    m.fi_o2 = _same_kind(src, PIM3, m.pa_o2, "fi_o2")
     return m
 
 
-def _higgins(draw: st.DrawFn, stay: Stay) -> Higgins:
-    m: Higgins = draw(model_values(Higgins, _omit("fi_o2_vid_ankomst")))
-    m.fi_o2_vid_ankomst = _same_kind(draw, Higgins, m.pa_o2_vid_ankomst, "fi_o2_vid_ankomst")
+def _higgins(src: Source, stay: Stay) -> Higgins:
+    m: Higgins = model_from(src, Higgins, _omit("fi_o2_vid_ankomst"))
+    m.fi_o2_vid_ankomst = _same_kind(src, Higgins, m.pa_o2_vid_ankomst, "fi_o2_vid_ankomst")
     return m
 
 
-def _daglig_sofa(draw: st.DrawFn, stay: Stay) -> DagligSOFA:
+def _daglig_sofa(src: Source, stay: Stay) -> DagligSOFA:
     rows = []
     for moment in stay.sofa_times:  # one per date at the SOFA time, every day (R080, R082)
-        row: SOFARegistrering = draw(model_values(SOFARegistrering, _omit("tidpunkt", "fi_o2")))
+        row: SOFARegistrering = model_from(src, SOFARegistrering, _omit("tidpunkt", "fi_o2"))
         row.tidpunkt = moment
-        row.fi_o2 = _paired(draw, SOFARegistrering, row.pa_o2, "fi_o2")
+        row.fi_o2 = _paired(src, SOFARegistrering, row.pa_o2, "fi_o2")
         rows.append(row)
     return DagligSOFA(sofaregistrering=rows)
 
 
-def _nems(draw: st.DrawFn, stay: Stay) -> NEMS:
+def _nems(src: Source, stay: Stay) -> NEMS:
     rows = []
     for day in stay.dates:  # one per calendar day of the stay (SIR-R081, R087)
-        row: NEMSRegistrering = draw(model_values(NEMSRegistrering, _omit("datum")))
+        row: NEMSRegistrering = model_from(src, NEMSRegistrering, _omit("datum"))
         row.datum = day
         if row.mekanisk_ventilation is JaNej.JA:
             row.kompletterande_andningsstod = JaNej.NEJ
@@ -205,59 +208,59 @@ def _nems(draw: st.DrawFn, stay: Stay) -> NEMS:
     return NEMS(nemsregistrering=rows)
 
 
-def _komplikationer(draw: st.DrawFn, stay: Stay) -> Komplikationer:
+def _komplikationer(src: Source, stay: Stay) -> Komplikationer:
     allowed = [
         code
         for code in SKKod
         if code is not NO_COMPLICATION
         and (stay.vardtyp is Vardtyp.TIVA or code not in TIVA_ONLY_COMPLICATIONS)  # SIR-R073
     ]
-    codes = draw(st.lists(st.sampled_from(allowed), max_size=_MAX_ROWS, unique=True))
+    codes = src.sample(allowed, 0, _MAX_ROWS)
     if not codes:  # SK-000 alone, without date or drain (SIR-R074, R075)
         return Komplikationer(komplikation=[Komplikation(kod=NO_COMPLICATION)])
     rows = []
     for code in codes:
-        row: Komplikation = draw(
-            model_values(Komplikation, _omit("kod", "datum", "thoraxdranage_inlagt"))
+        row: Komplikation = model_from(
+            src, Komplikation, _omit("kod", "datum", "thoraxdranage_inlagt")
         )
         row.kod = code
-        row.datum = draw(st.sampled_from(stay.dates))
-        row.thoraxdranage_inlagt = (
-            draw(st.sampled_from(JaNej)) if code in CHEST_DRAIN_COMPLICATIONS else None
-        )
+        row.datum = src.choice(list(stay.dates))
+        drains = list(JaNej) if stay.allows_action(THORACIC_DRAIN) else [JaNej.NEJ]  # R070
+        pneumothorax = code in CHEST_DRAIN_COMPLICATIONS
+        row.thoraxdranage_inlagt = src.choice(drains) if pneumothorax else None
         rows.append(row)
     return Komplikationer(komplikation=rows)
 
 
-def _behandlingsstrategi(draw: st.DrawFn, stay: Stay) -> Behandlingsstrategi:
-    m = Behandlingsstrategi(dokumenterat_beslut=draw(st.sampled_from(JaNej)))
+def _behandlingsstrategi(src: Source, stay: Stay) -> Behandlingsstrategi:
+    m = Behandlingsstrategi(dokumenterat_beslut=src.choice(list(JaNej)))
     if m.dokumenterat_beslut is JaNej.NEJ:  # nothing else (SIR-R105)
         return m
-    before = draw(st.sampled_from(JaNej))
+    before = src.choice(list(JaNej))
     m.beslut_taget_fore_iva = before
-    m.forsta_beslutstidpunkt = draw(_moment(stay)) if before is JaNej.NEJ else None
-    m.strategi = draw(st.sampled_from(BehandlingsstrategiVal))
+    m.forsta_beslutstidpunkt = _moment(src, stay) if before is JaNej.NEJ else None
+    m.strategi = src.choice(list(BehandlingsstrategiVal))
     if m.strategi is BehandlingsstrategiVal.BEGRANSNING:
-        rows: list[Begransning] = draw(
-            st.lists(model_values(Begransning, _omit("tidpunkt")), min_size=1, max_size=_MAX_ROWS)
-        )
+        rows: list[Begransning] = [
+            model_from(src, Begransning, _omit("tidpunkt")) for _ in range(src.count(1, _MAX_ROWS))
+        ]
         rows = _unique(rows, key=lambda b: b.behandling)
         for row in rows:  # time required unless decided before admission; inside the stay
-            time = st.one_of(st.none(), _moment(stay)) if before is JaNej.JA else _moment(stay)
-            row.tidpunkt = draw(time)
+            optional = before is JaNej.JA  # time required unless decided before admission
+            row.tidpunkt = _moment(src, stay) if not optional or src.boolean() else None
         m.begransning = rows
     return m
 
 
-def _sederingsmal(draw: st.DrawFn, stay: Stay) -> Sederingsmal:
+def _sederingsmal(src: Source, stay: Stay) -> Sederingsmal:
     rows = []
-    for moment in draw(_moments(stay)):
-        row: Sederingsregistrering = draw(
-            model_values(Sederingsregistrering, _omit("tidpunkt", "motsvarar_sederingsmalet"))
+    for moment in _moments(src, stay):
+        row: Sederingsregistrering = model_from(
+            src, Sederingsregistrering, _omit("tidpunkt", "motsvarar_sederingsmalet")
         )
         row.tidpunkt = moment
         row.motsvarar_sederingsmalet = _iff(  # SIR-R106
-            draw,
+            src,
             Sederingsregistrering,
             "motsvarar_sederingsmalet",
             None,
@@ -267,61 +270,62 @@ def _sederingsmal(draw: st.DrawFn, stay: Stay) -> Sederingsmal:
     return Sederingsmal(sederingsregistrering=rows)
 
 
-def _omvardnad(draw: st.DrawFn, stay: Stay) -> Omvardnad:
+def _omvardnad(src: Source, stay: Stay) -> Omvardnad:
     rows = []
-    for moment in draw(_moments(stay)):
-        row: Omvardnadsbedomning = draw(
-            model_values(Omvardnadsbedomning, _omit("tidpunkt", "camicu"))
+    for moment in _moments(src, stay):
+        row: Omvardnadsbedomning = model_from(
+            src, Omvardnadsbedomning, _omit("tidpunkt", "camicu")
         )
         row.tidpunkt = moment
         options = list(CAMICU)
         if row.rass is not None:  # EjBedömbar iff RASS <= -4 (SIR-R108)
             not_assessable = row.rass <= _RASS_NOT_ASSESSABLE
             options = [c for c in CAMICU if (c is CAMICU.EJ_BEDOMBAR) == not_assessable]
-        row.camicu = draw(st.one_of(st.none(), st.sampled_from(options)))
+        row.camicu = src.choice(options) if src.boolean() else None
         pain = (row.smarta_nrs, row.smarta_cpot, row.smarta_bps, row.smarta_flacc)
         if all(v is None for v in pain) and row.rass is None and row.camicu is None:
-            row.rass = draw(values(_field(Omvardnadsbedomning, "rass")))  # SIR-R107
+            row.rass = value_from(src, _field(Omvardnadsbedomning, "rass"))  # SIR-R107
         rows.append(row)
     return Omvardnad(omvardnadsbedomning=rows)
 
 
-def _vikt_och_langd(draw: st.DrawFn, stay: Stay) -> ViktOchLangd:
-    m: ViktOchLangd = draw(model_values(ViktOchLangd, _omit("daglig_vikt")))
-    days = draw(st.lists(st.sampled_from(stay.dates), max_size=_MAX_ROWS, unique=True))
-    weights = [draw(values(_field(DagligVikt, "vikt"))) for _ in days]
+def _vikt_och_langd(src: Source, stay: Stay) -> ViktOchLangd:
+    m: ViktOchLangd = model_from(src, ViktOchLangd, _omit("daglig_vikt"))
+    days = src.sample(stay.dates, 0, _MAX_ROWS)
+    weights = [value_from(src, _field(DagligVikt, "vikt")) for _ in days]
     m.daglig_vikt = [
         DagligVikt(datum=d, vikt=w) for d, w in zip(sorted(days), weights, strict=True)
     ]
     singles = (m.langd, m.vikt_fore_insjuknande, m.vikt_vid_ankomst, m.vikt_vid_utskrivning)
     if not m.daglig_vikt and all(v is None for v in singles):  # not empty (SIR-R109)
-        m.langd = draw(values(_field(ViktOchLangd, "langd")))
+        m.langd = value_from(src, _field(ViktOchLangd, "langd"))
     return m
 
 
-def _avlidna2020(draw: st.DrawFn, stay: Stay) -> Avlidna2020:
+def _avlidna2020(src: Source, stay: Stay) -> Avlidna2020:
     m = Avlidna2020(
-        dod_med_direkta_kriterier=draw(st.sampled_from(JaNej)),
-        mojlig_donator=draw(st.sampled_from(JaNej)),
+        dod_med_direkta_kriterier=src.choice(list(JaNej)),
+        # A possible donor two times in three: the branch with most questions.
+        mojlig_donator=JaNej.NEJ if src.chance(1 / 3) else JaNej.JA,
     )
     if m.mojlig_donator is JaNej.NEJ:  # Q3.1.1 only (SIR-R098)
-        m.ej_mojlig_donator_orsak = draw(values(_field(Avlidna2020, "ej_mojlig_donator_orsak")))
+        m.ej_mojlig_donator_orsak = value_from(src, _field(Avlidna2020, "ej_mojlig_donator_orsak"))
         return m
-    m.donationsvilja = draw(st.sampled_from(Donationsvilja))
+    m.donationsvilja = src.choice(list(Donationsvilja))
     m.negativ_vilja_grund = _iff(
-        draw,
+        src,
         Avlidna2020,
         "negativ_vilja_grund",
         None,
         m.donationsvilja is Donationsvilja.KAND_NEGATIV,
     )
     m.okand_vilja_utfall = _iff(
-        draw, Avlidna2020, "okand_vilja_utfall", None, m.donationsvilja is Donationsvilja.OKAND
+        src, Avlidna2020, "okand_vilja_utfall", None, m.donationsvilja is Donationsvilja.OKAND
     )
-    m.transplantationskoordinator_kontaktad = draw(st.sampled_from(JaNej))
-    m.organdonation_genomford = draw(st.sampled_from(JaNej))
+    m.transplantationskoordinator_kontaktad = src.choice(list(JaNej))
+    m.organdonation_genomford = src.choice(list(JaNej))
     m.ej_organdonation_orsak = _iff(
-        draw,
+        src,
         Avlidna2020,
         "ej_organdonation_orsak",
         None,
@@ -330,65 +334,65 @@ def _avlidna2020(draw: st.DrawFn, stay: Stay) -> Avlidna2020:
     return m
 
 
-def _iff(draw: st.DrawFn, cls: type, py_name: str, current: Any, wanted: bool) -> Any:
+def _iff(src: Source, cls: type, py_name: str, current: Any, wanted: bool) -> Any:
     """A conditional answer: present exactly when ``wanted``."""
     if not wanted:
         return None
-    return current if current is not None else draw(values(_field(cls, py_name)))
+    return current if current is not None else value_from(src, _field(cls, py_name))
 
 
-def _avliden2024(draw: st.DrawFn, stay: Stay) -> Avliden2024:
+def _avliden2024(src: Source, stay: Stay) -> Avliden2024:
     m = Avliden2024(
-        dokumenterat_brytpunktsbeslut=draw(st.sampled_from(JaNej)),
-        mojlig_donator=draw(st.sampled_from(MojligDonator)),
+        dokumenterat_brytpunktsbeslut=src.choice(list(JaNej)),
+        mojlig_donator=src.choice(list(MojligDonator)),
     )
     path = m.mojlig_donator
     if path is MojligDonator.EJ_MOJLIG_DONATOR:  # Q2.2 only (SIR-R090)
-        m.ej_mojlig_donator_orsak = draw(values(_field(Avliden2024, "ej_mojlig_donator_orsak")))
+        m.ej_mojlig_donator_orsak = value_from(src, _field(Avliden2024, "ej_mojlig_donator_orsak"))
         return m
-    m.donationskoordinator_kontaktad = draw(st.sampled_from(JaNej))  # SIR-R091
+    m.donationskoordinator_kontaktad = src.choice(list(JaNej))  # SIR-R091
     m.varfor_kontaktades_inte_koordinator = _iff(
-        draw,
+        src,
         Avliden2024,
         "varfor_kontaktades_inte_koordinator",
         None,
         m.donationskoordinator_kontaktad is JaNej.NEJ,
     )
-    m.donationsviljan_utredd = draw(st.sampled_from(JaNej))  # SIR-R092, R093
+    m.donationsviljan_utredd = src.choice(list(JaNej))  # SIR-R092, R093
     if m.donationsviljan_utredd is JaNej.JA:
         minor = stay.age_at_end < CONSENT_AGE
         guardian = {ViljaResultat.VARDNADSHAVARE_MEDGAV, ViljaResultat.VARDNADSHAVARE_MEDGAV_EJ}
         presumed = {ViljaResultat.FORMODAT_SAMTYCKE, ViljaResultat.EJ_FORMODAT_SAMTYCKE}
         excluded = presumed if minor else guardian
-        m.utredning_resultat = draw(
-            st.sampled_from([v for v in ViljaResultat if v not in excluded])
+        allowed = [v for v in ViljaResultat if v not in excluded]
+        # A minor's guardians' answer half of the time: minors' deaths are rare.
+        m.utredning_resultat = src.choice(
+            sorted(guardian, key=allowed.index) if minor and src.boolean() else allowed
         )
-        m.donation_annat_medicinskt_andamal = draw(
-            values(_field(Avliden2024, "donation_annat_medicinskt_andamal"))
+        m.donation_annat_medicinskt_andamal = value_from(
+            src, _field(Avliden2024, "donation_annat_medicinskt_andamal")
         )
     else:
-        m.varfor_utreddes_inte_viljan = draw(
-            values(_field(Avliden2024, "varfor_utreddes_inte_viljan"))
+        m.varfor_utreddes_inte_viljan = value_from(
+            src, _field(Avliden2024, "varfor_utreddes_inte_viljan")
         )
-    m.polis_kontaktad = draw(st.sampled_from(JaNejEjTillampbart))  # SIR-R094
+    m.polis_kontaktad = src.choice(list(JaNejEjTillampbart))  # SIR-R094
     m.polis_besked = _iff(
-        draw, Avliden2024, "polis_besked", None, m.polis_kontaktad is JaNejEjTillampbart.JA
+        src, Avliden2024, "polis_besked", None, m.polis_kontaktad is JaNejEjTillampbart.JA
     )
     dcd = path is MojligDonator.MOJLIG_DCD  # SIR-R095, R096, R097
     if dcd:
-        m.behandling_avbruten_for_dcd = draw(st.sampled_from(JaNej))
+        m.behandling_avbruten_for_dcd = src.choice(list(JaNej))
         if m.behandling_avbruten_for_dcd is JaNej.JA:
-            minutes = number_values(
-                _field(Avliden2024, "faktisk_tid_till_cirkulationsstillestand")
-            )
-            m.langst_accepterad_tid_till_cirkulationsstillestand = draw(minutes)
-            m.faktisk_tid_till_cirkulationsstillestand = draw(minutes)
+            minutes = _field(Avliden2024, "faktisk_tid_till_cirkulationsstillestand")
+            m.langst_accepterad_tid_till_cirkulationsstillestand = number_from(src, minutes)
+            m.faktisk_tid_till_cirkulationsstillestand = number_from(src, minutes)
     outcomes = [Organdonation.NEJ]
     if path is MojligDonator.MOJLIG_DBD:
         outcomes.append(Organdonation.JA_DBD)
     if dcd and m.behandling_avbruten_for_dcd is JaNej.JA:
         outcomes.append(Organdonation.JA_DCD)
-    m.organdonation_genomford = draw(st.sampled_from(outcomes))
+    m.organdonation_genomford = src.choice(list(outcomes))
     if m.organdonation_genomford is Organdonation.JA_DCD:
         longest = m.langst_accepterad_tid_till_cirkulationsstillestand
         actual = m.faktisk_tid_till_cirkulationsstillestand
@@ -400,9 +404,14 @@ def _avliden2024(draw: st.DrawFn, stay: Stay) -> Avliden2024:
             for r in EjOrgandonationOrsak
             if dcd or r is not EjOrgandonationOrsak.DCDGENOMFORDES_INTE
         ]
-        m.ej_organdonation_orsak = draw(st.sampled_from(reasons))
+        # On the DCD path, "DCD was not carried out" half of the time: its follow-up
+        # question is otherwise rarely reached.
+        dcd_not_done = dcd and src.boolean()
+        m.ej_organdonation_orsak = (
+            EjOrgandonationOrsak.DCDGENOMFORDES_INTE if dcd_not_done else src.choice(reasons)
+        )
         m.varfor_genomfordes_inte_dcd = _iff(
-            draw,
+            src,
             Avliden2024,
             "varfor_genomfordes_inte_dcd",
             None,
@@ -412,7 +421,9 @@ def _avliden2024(draw: st.DrawFn, stay: Stay) -> Avliden2024:
 
 
 _EPISODE = model_info(Vardtillfalle).by_py
-_BY_PY_NAME: dict[str, Callable[[st.DrawFn, Stay], Any]] = {
+_CFS = _EPISODE["clinical_frailty_scale"]
+_CFS = _EPISODE["clinical_frailty_scale"]
+_BY_PY_NAME: dict[str, Callable[[Source, Stay], Any]] = {
     "atgarder": _atgarder,
     "saps3": _saps3,
     "pim3": _pim3,
@@ -422,7 +433,7 @@ _BY_PY_NAME: dict[str, Callable[[st.DrawFn, Stay], Any]] = {
     "komplikationer": _komplikationer,
     "behandlingsstrategi": _behandlingsstrategi,
     "sederingsmal": _sederingsmal,
-    "clinical_frailty_scale": lambda draw, stay: draw(values(_EPISODE["clinical_frailty_scale"])),
+    "clinical_frailty_scale": lambda src, stay: value_from(src, _CFS),
     "omvardnad": _omvardnad,
     "vikt_och_langd": _vikt_och_langd,
     "avlidna2020": _avlidna2020,
@@ -432,12 +443,12 @@ _BUILDERS = {_EPISODE[name].wire_name: build for name, build in _BY_PY_NAME.item
 _DAGLIG_SOFA = _EPISODE["daglig_sofa"].wire_name
 
 
-def build_module(draw: st.DrawFn, wire_name: str, stay: Stay) -> Any:
+def build_module(src: Source, wire_name: str, stay: Stay) -> Any:
     """Draw a coherent value for the module, or ``None`` when it cannot be built for the stay
     (daily SOFA for a stay that contains no SOFA time)."""
     if wire_name == _DAGLIG_SOFA and not stay.sofa_times:
         return None
-    return _BUILDERS[wire_name](draw, stay)
+    return _BUILDERS[wire_name](src, stay)
 
 
 def link_actions(

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
 from sir_format.models import Vardtyp
+from sir_format.validation.unit import DEFAULT_SOFA_TID
 
 __all__ = [
     "LATEST_END",
@@ -25,8 +26,8 @@ the future (SIR-R004) and examples do not depend on the day the tests run."""
 LATEST_END = LATEST_SKAPAD - timedelta(days=1)
 """Latest ``Utskrivningstid`` drawn; ``Skapad`` follows within a day."""
 
-SOFA_TIME = time(9, 0)
-"""Default daily SOFA time of a unit (SIR-R080)."""
+SOFA_TIME = DEFAULT_SOFA_TID
+"""Default daily SOFA time of a unit (SIR-R080); a unit declaration may name another."""
 
 _DST_HOUR = 2  # 02:00-02:59 is skipped (March) or repeated (October) in Europe/Stockholm
 
@@ -72,6 +73,13 @@ class Stay:
     birth: date
     died: bool
     operated: bool
+    sofa_time: time = SOFA_TIME
+    actions: frozenset[str] | None = None
+    """KVÅ codes the unit declared (SIR-R202), or ``None`` for any code."""
+
+    def allows_action(self, code: str) -> bool:
+        """True when the action may be reported (declared by the unit, or no unit given)."""
+        return self.actions is None or code in self.actions
 
     @property
     def age(self) -> int:
@@ -100,5 +108,5 @@ class Stay:
     @cached_property
     def sofa_times(self) -> list[datetime]:
         """Every daily SOFA time inside the stay (SIR-R080, R082)."""
-        times = (datetime.combine(d, SOFA_TIME) for d in self.dates)
+        times = (datetime.combine(d, self.sofa_time) for d in self.dates)
         return [t for t in times if self.start <= t <= self.end]

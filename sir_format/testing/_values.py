@@ -7,17 +7,36 @@ the values are valid against the schema, not necessarily coherent with the regis
 from __future__ import annotations
 
 import enum
+import importlib
 import math
-from datetime import date, datetime
+import re
+import string
+import unicodedata
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from hypothesis import strategies as st
 
 from sir_format.metadata import Facets, FieldInfo, Kind, model_info
+from sir_format.testing._source import Source
 
-__all__ = ["LIST_CAP", "model_values", "number_values", "python_pattern", "values"]
+# The regular-expression parser of the standard library, for the schema's patterns.
+sre: Any = importlib.import_module("re._constants")
+sre_parse: Any = importlib.import_module("re._parser")
+
+__all__ = [
+    "LIST_CAP",
+    "model_from",
+    "model_values",
+    "number_from",
+    "number_values",
+    "python_pattern",
+    "value_from",
+    "values",
+]
 
 LIST_CAP = 3
 """Largest list drawn for a repeated element whose ``max_occurs`` is larger (unless its
@@ -32,7 +51,13 @@ _LATEST_DATE = date(9999, 12, 31)
 # or trailing space, no tab or line break and no control character, while the inside keeps
 # what a reader must not collapse (data dictionary §12, D2). Letters, marks, numbers,
 # punctuation and symbols are all legal XML 1.0 characters.
-_WORD = st.text(st.characters(categories=("L", "M", "N", "P", "S")), min_size=1, max_size=12)
+_TEXT_CATEGORIES = ("L", "M", "N", "P", "S")
+_ASCII = string.ascii_letters + string.digits + string.punctuation
+_ASCII_SHARE = 192  # of 256: a byte below it picks an ASCII character, above it any other
+_MAX_WORDS = 6
+_MAX_WORD = 12
+_UNBOUNDED_REPEAT = 8  # extra repetitions drawn for "+" and "*" in a pattern
+_UNKNOWN_CHANCE = 0.1  # number-or-unknown fields: how often the unknown token
 
 
 def python_pattern(xsd_pattern: str) -> str:
@@ -64,46 +89,142 @@ def python_pattern(xsd_pattern: str) -> str:
     return "(?:" + "".join(out) + ")"
 
 
-def _token_text(facets: Facets) -> st.SearchStrategy[str]:
+# ------------------------------------------------------------------ text
+
+
+@cache
+def _other_characters() -> tuple[str, ...]:
+    """Every non-ASCII character of the Basic Multilingual Plane in the free-text categories."""
+    return tuple(
+        char
+        for char in map(chr, range(0xA0, 0x10000))
+        if unicodedata.category(char)[0] in _TEXT_CATEGORIES
+    )
+
+
+def _char(src: Source) -> str:
+    pick = src.byte()
+    if pick < _ASCII_SHARE:
+        return _ASCII[pick % len(_ASCII)]
+    others = _other_characters()
+    return others[src.below(len(others))]
+
+
+def _word(src: Source) -> str:
+    return "".join(_char(src) for _ in range(1 + src.count(0, _MAX_WORD - 1)))
+
+
+def _text(src: Source, facets: Facets) -> str:
     low = facets.min_length or 1
     high = facets.max_length
-
-    def fit(parts: tuple[list[str], str]) -> str:
-        words, space = parts
-        text = space.join(words)
-        return text[:high].rstrip(" ") if high is not None else text
-
-    spaces = st.sampled_from([" ", "  "])
-    text = st.tuples(st.lists(_WORD, min_size=1, max_size=6), spaces).map(fit)
-    return text.filter(lambda s: len(s) >= low) if low > 1 else text
+    words = [_word(src) for _ in range(1 + src.count(0, _MAX_WORDS - 1))]
+    text = ("  " if src.chance(0.1) else " ").join(words)
+    if high is not None:
+        text = text[:high].rstrip(" ")
+    return text + _ASCII[0] * (low - len(text))
 
 
-def _string(facets: Facets, *, free_text: bool = False) -> st.SearchStrategy[str]:
-    if facets.pattern is None or free_text:
-        return _token_text(facets)
-    strategy = st.from_regex(python_pattern(facets.pattern), fullmatch=True)
-    low, high = facets.min_length, facets.max_length
-    if low is None and high is None:
-        return strategy
-    return strategy.filter(
-        lambda s: (low is None or len(s) >= low) and (high is None or len(s) <= high)
-    )
+# ------------------------------------------------------------------ patterns
+
+_Gen = Callable[[Source], str]
 
 
-def _integer(facets: Facets) -> st.SearchStrategy[int]:
+def _class_chars(items: list[tuple[Any, Any]]) -> tuple[str, ...]:
+    """The ASCII characters of a character class (its ranges and literals)."""
+    negate = False
+    chars: list[str] = []
+    for op, arg in items:
+        if op is sre.NEGATE:
+            negate = True
+        elif op is sre.LITERAL:
+            chars.append(chr(arg))
+        elif op is sre.RANGE:
+            chars.extend(map(chr, range(arg[0], arg[1] + 1)))
+        elif op is sre.CATEGORY and arg is sre.CATEGORY_DIGIT:
+            chars.extend(string.digits)
+        else:  # pragma: no cover - the schema's patterns use none of the others
+            raise ValueError(f"unsupported character class item {op}")
+    if negate:
+        return tuple(c for c in _ASCII if c not in chars)
+    return tuple(dict.fromkeys(chars))
+
+
+def _compile(pattern: Any) -> _Gen:
+    """A generator of strings that match a parsed pattern (a subset of regular expressions)."""
+    parts = [_compile_item(op, arg) for op, arg in pattern]
+
+    def generate(src: Source) -> str:
+        return "".join(part(src) for part in parts)
+
+    return generate
+
+
+def _compile_item(op: Any, arg: Any) -> _Gen:
+    if op is sre.LITERAL:
+        char = chr(arg)
+        return lambda src: char
+    if op is sre.IN:
+        chars = _class_chars(arg)
+        return lambda src: src.choice(chars)
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+        low, high, inner = arg
+        high = low + _UNBOUNDED_REPEAT if high is sre.MAXREPEAT else high
+        item = _compile(inner)
+        return lambda src: "".join(item(src) for _ in range(src.integer(low, high)))
+    if op is sre.SUBPATTERN:
+        return _compile(arg[-1])
+    if op is sre.BRANCH:
+        branches = [_compile(branch) for branch in arg[1]]
+        return lambda src: src.choice(branches)(src)
+    if op is sre.AT:
+        return lambda src: ""
+    raise ValueError(f"unsupported pattern operator {op}")  # pragma: no cover
+
+
+@cache
+def _pattern(xsd_pattern: str, low: int | None, high: int | None) -> _Gen:
+    generate = _compile(sre_parse.parse(python_pattern(xsd_pattern)))
+    matches = re.compile(python_pattern(xsd_pattern)).fullmatch
+
+    def fitting(src: Source) -> str:
+        text = generate(src)
+        if high is not None and len(text) > high:
+            text = text[:high]
+        if (low is None or len(text) >= low) and matches(text):
+            return text
+        # A cut or short string that no longer fits: the pattern's smallest match instead.
+        return generate(_ZEROS)
+
+    return fitting
+
+
+class _Zeros(Source):
+    """A source of zero bytes only: every choice the simplest."""
+
+    def __init__(self) -> None:
+        super().__init__(lambda strategy: bytes(32))
+
+
+_ZEROS = _Zeros()
+
+
+# ------------------------------------------------------------------ numbers and dates
+
+
+def _integer_bounds(facets: Facets) -> tuple[int, int]:
     low = facets.min_inclusive
     high = facets.max_inclusive
-    if facets.total_digits is not None:
-        bound = 10**facets.total_digits - 1
-        low = max(int(low), -bound) if isinstance(low, int) else -bound
-        high = min(int(high), bound) if isinstance(high, int) else bound
-    return st.integers(
-        min_value=int(low) if isinstance(low, int) else None,
-        max_value=int(high) if isinstance(high, int) else None,
+    bound = 10**facets.total_digits - 1 if facets.total_digits is not None else None
+    lowest = -(bound if bound is not None else _DEFAULT_NUMBER_BOUND)
+    highest = bound if bound is not None else _DEFAULT_NUMBER_BOUND
+    return (
+        max(int(low), lowest) if isinstance(low, int) else lowest,
+        min(int(high), highest) if isinstance(high, int) else highest,
     )
 
 
-def _decimal(facets: Facets) -> st.SearchStrategy[Decimal]:
+def _decimal_bounds(facets: Facets) -> tuple[int, int, int]:
+    """Scaled bounds and the number of decimal places of a decimal field."""
     places = (
         facets.fraction_digits if facets.fraction_digits is not None else _DEFAULT_DECIMAL_PLACES
     )
@@ -116,35 +237,130 @@ def _decimal(facets: Facets) -> st.SearchStrategy[Decimal]:
     high = Decimal(facets.max_inclusive) if facets.max_inclusive is not None else bound  # type: ignore[arg-type]
     low, high = max(low, -bound), min(high, bound)
     scale = 10**places
-    return st.integers(math.ceil(low * scale), math.floor(high * scale)).map(
-        lambda n: Decimal(n).scaleb(-places)
-    )
+    return math.ceil(low * scale), math.floor(high * scale), places
 
 
-def _date(facets: Facets) -> st.SearchStrategy[date]:
+@cache
+def _number_decoder(field: FieldInfo) -> Callable[[Source], Any]:
+    if field.python_type is int:
+        low, high = _integer_bounds(field.facets)
+        return lambda src: src.integer(low, high)
+    if field.python_type is Decimal:
+        scaled_low, scaled_high, places = _decimal_bounds(field.facets)
+        return lambda src: Decimal(src.integer(scaled_low, scaled_high)).scaleb(-places)
+    raise TypeError(f"{field.wire_name} is not a numeric field")
+
+
+def number_from(src: Source, field: FieldInfo) -> Any:
+    """The numeric part of an integer, decimal or number-or-unknown field."""
+    return _number_decoder(field)(src)
+
+
+def _date_range(facets: Facets) -> tuple[int, int]:
     low = facets.min_inclusive if isinstance(facets.min_inclusive, date) else _EARLIEST_DATE
     high = facets.max_inclusive if isinstance(facets.max_inclusive, date) else _LATEST_DATE
-    return st.dates(min_value=max(low, _EARLIEST_DATE), max_value=min(high, _LATEST_DATE))
+    return max(low, _EARLIEST_DATE).toordinal(), min(high, _LATEST_DATE).toordinal()
 
 
-def _datetime(facets: Facets) -> st.SearchStrategy[datetime]:
+def _datetime_range(facets: Facets) -> tuple[datetime, int]:
+    """The earliest whole second and the number of seconds after it of a date-time field."""
     earliest = datetime.combine(_EARLIEST_DATE, datetime.min.time())
     latest = datetime.combine(_LATEST_DATE, datetime.max.time()).replace(microsecond=0)
     low = facets.min_inclusive if isinstance(facets.min_inclusive, datetime) else earliest
     high = facets.max_inclusive if isinstance(facets.max_inclusive, datetime) else latest
-    # Naive local times with whole seconds; min is a whole second, so truncation stays in range.
-    return st.datetimes(min_value=max(low, earliest), max_value=min(high, latest)).map(
-        lambda d: d.replace(microsecond=0, fold=0)
+    low, high = max(low, earliest), min(high, latest).replace(microsecond=0)
+    low = low if not low.microsecond else low.replace(microsecond=0) + timedelta(seconds=1)
+    return low, int((high - low).total_seconds())
+
+
+# ------------------------------------------------------------------ fields and models
+
+
+@cache
+def _decoder(field: FieldInfo) -> Callable[[Source], Any]:
+    """Decode one schema-valid value of ``field`` (one item of a repeated element)."""
+    kind, facets = field.kind, field.facets
+    if kind is Kind.COMPLEX:
+        cls = field.python_type
+        return lambda src: model_from(src, cls)
+    if kind is Kind.ENUM:
+        members = tuple(cast("type[enum.Enum]", field.python_type))
+        return lambda src: src.choice(members)
+    if kind is Kind.STRING:
+        if facets.pattern is None or field.free_text:
+            return lambda src: _text(src, facets)
+        return _pattern(facets.pattern, facets.min_length, facets.max_length)
+    if kind in (Kind.INTEGER, Kind.DECIMAL):
+        return _number_decoder(field)
+    if kind is Kind.DATE:
+        first, last = _date_range(facets)
+        return lambda src: date.fromordinal(src.integer(first, last))
+    if kind is Kind.DATETIME:
+        start, seconds = _datetime_range(facets)
+        return lambda src: start + timedelta(seconds=src.integer(0, seconds))
+    if kind is Kind.NUMBER_OR_UNKNOWN:
+        assert field.unknown is not None
+        unknown = tuple(field.unknown)
+        number = _number_decoder(field)
+        return lambda src: src.choice(unknown) if src.chance(_UNKNOWN_CHANCE) else number(src)
+    raise TypeError(f"unsupported field kind {kind!r}")  # pragma: no cover
+
+
+def value_from(src: Source, field: FieldInfo) -> Any:
+    """One schema-valid value of ``field`` read from ``src``."""
+    return _decoder(field)(src)
+
+
+def _occurrences_from(src: Source, field: FieldInfo, *, present: bool = False) -> Any:
+    """The attribute value: a list within the occurrence bounds, or a value or ``None``."""
+    decode = _decoder(field)
+    if field.is_list:
+        low = max(field.min_occurs, 1) if present else field.min_occurs
+        high = max(low, min(field.max_occurs, LIST_CAP))
+        return [decode(src) for _ in range(src.count(low, high))]
+    if field.required or present or src.boolean():
+        return decode(src)
+    return None
+
+
+@cache
+def _model_plan(
+    cls: type, omit: frozenset[str]
+) -> tuple[tuple[tuple[FieldInfo, bool], ...], tuple[tuple[tuple[FieldInfo, ...], ...], ...]]:
+    info = model_info(cls)
+    unknown = omit - set(info.by_py)
+    if unknown:
+        raise ValueError(f"{cls.__name__} has no fields {sorted(unknown)}")
+    plain = tuple((f, f.py_name in omit) for f in info.fields if f.choice is None)
+    groups = tuple(
+        tuple(tuple(info.by_wire[w] for w in branch) for branch in group) for group in info.choices
     )
+    return plain, groups
+
+
+def model_from(src: Source, cls: type, omit: frozenset[str] = frozenset()) -> Any:
+    """A schema-valid object of a model class read from ``src``; see :func:`model_values`."""
+    plain, groups = _model_plan(cls, omit)
+    kwargs: dict[str, Any] = {}
+    for field, left_out in plain:
+        if left_out:
+            kwargs[field.py_name] = [] if field.is_list else None
+        else:
+            kwargs[field.py_name] = _occurrences_from(src, field)
+    for group in groups:
+        chosen = src.below(len(group) + 1)  # 0: no branch
+        for field in group[chosen - 1] if chosen else ():
+            kwargs[field.py_name] = _occurrences_from(src, field, present=True)
+    return cls(**kwargs)
+
+
+# ------------------------------------------------------------------ strategies
 
 
 def number_values(field: FieldInfo) -> st.SearchStrategy[Any]:
     """Strategy for the numeric part of an integer, decimal or number-or-unknown field."""
-    if field.python_type is int:
-        return _integer(field.facets)
-    if field.python_type is Decimal:
-        return _decimal(field.facets)
-    raise TypeError(f"{field.wire_name} is not a numeric field")
+    decode = _number_decoder(field)
+    return st.composite(lambda draw: decode(Source(draw)))()
 
 
 @cache
@@ -154,40 +370,8 @@ def values(field: FieldInfo) -> st.SearchStrategy[Any]:
     Facets honoured: pattern, enumeration, min/max inclusive, min/max length, fraction and
     total digits. A complex field yields a schema-valid object of its model class.
     """
-    kind = field.kind
-    if kind is Kind.COMPLEX:
-        return model_values(field.python_type)
-    if kind is Kind.ENUM:
-        members: list[enum.Enum] = list(field.python_type)  # type: ignore[call-overload]
-        return st.sampled_from(members)
-    if kind is Kind.STRING:
-        return _string(field.facets, free_text=field.free_text)
-    if kind in (Kind.INTEGER, Kind.DECIMAL):
-        return number_values(field)
-    if kind is Kind.DATE:
-        return _date(field.facets)
-    if kind is Kind.DATETIME:
-        return _datetime(field.facets)
-    if kind is Kind.NUMBER_OR_UNKNOWN:
-        assert field.unknown is not None
-        return st.one_of(number_values(field), st.sampled_from(list(field.unknown)))
-    raise TypeError(f"unsupported field kind {kind!r}")  # pragma: no cover
-
-
-def _occurrences(field: FieldInfo, *, present: bool = False) -> st.SearchStrategy[Any]:
-    """The attribute value: a list within the occurrence bounds, or a value or ``None``."""
-    item = values(field)
-    if field.is_list:
-        low = max(field.min_occurs, 1) if present else field.min_occurs
-        high = max(low, min(field.max_occurs, LIST_CAP))
-        return st.lists(item, min_size=low, max_size=high)
-    if field.required or present:
-        return item
-    return st.one_of(st.none(), item)
-
-
-def _left_out(field: FieldInfo) -> st.SearchStrategy[Any]:
-    return st.builds(list) if field.is_list else st.none()
+    decode = _decoder(field)
+    return st.composite(lambda draw: decode(Source(draw)))()
 
 
 @cache
@@ -200,34 +384,5 @@ def model_values(cls: type, omit: frozenset[str] = frozenset()) -> st.SearchStra
     Fields named (by Python name) in ``omit`` are not drawn: they are left ``None`` (or an empty
     list), and the caller must set them. Coherent builders use this to draw only what they keep.
     """
-    info = model_info(cls)
-    plain = {
-        f.py_name: _left_out(f) if f.py_name in omit else _occurrences(f)
-        for f in info.fields
-        if f.choice is None
-    }
-    groups: list[st.SearchStrategy[dict[str, Any]]] = []
-    for group in info.choices:
-        branches = [
-            st.fixed_dictionaries(
-                {info.by_wire[w].py_name: _occurrences(info.by_wire[w], present=True) for w in b}
-            )
-            for b in group
-        ]
-        groups.append(st.one_of(st.just({}), *branches))
-    unknown = omit - set(info.by_py)
-    if unknown:
-        raise ValueError(f"{cls.__name__} has no fields {sorted(unknown)}")
-    return _build(cls, st.tuples(st.fixed_dictionaries(plain), *groups))
-
-
-@st.composite
-def _build(
-    draw: st.DrawFn, cls: type, parts: st.SearchStrategy[tuple[dict[str, Any], ...]]
-) -> Any:
-    # Built here rather than with ``.map``: Hypothesis would print a failing example through
-    # the mapping call, showing values that the coherent builders have since replaced.
-    kwargs: dict[str, Any] = {}
-    for part in draw(parts):
-        kwargs.update(part)
-    return cls(**kwargs)
+    _model_plan(cls, omit)  # unknown names fail here, when the strategy is made
+    return st.composite(lambda draw: model_from(Source(draw), cls, omit))()
