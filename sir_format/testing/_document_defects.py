@@ -634,6 +634,8 @@ def _nfd_name(draw: st.DrawFn, found: Sequence[Target]) -> DocumentEdit | None:
             t
             for t in found
             if t.field is not None
+            and t.field.required  # an optional one would also be missing for the rules
+            and not t.field.is_list  # a list would lose an item
             and unicodedata.normalize("NFD", t.field.wire_name) != t.field.wire_name
         ],
     )
@@ -676,14 +678,21 @@ def _json_edit(
     change: Callable[[JsonDocument, Target], None],
     wanted: Callable[[Target], bool],
     after: str | None,
+    *,
+    whole_list: bool = False,
 ) -> Drawer:
+    """A JSON edit of one element; ``whole_list``: the edit replaces the element's list."""
+
     def drawer(draw: st.DrawFn, found: Sequence[Target]) -> DocumentEdit | None:
         target = _pick(draw, [t for t in found if t.field is not None and wanted(t)])
         if target is None:
             return None
+        location, before = target.location, target.text
+        if whole_list:
+            location, before = (*location[:-1], (location[-1][0], None)), None
         return DocumentEdit(
-            target.location,
-            target.text,
+            location,
+            before,
             after,
             lambda doc: change(doc, target),
             identity=_identity(target.field),
@@ -788,7 +797,7 @@ DOCUMENT_DEFECTS: tuple[DocumentDefect, ...] = (
         "X051-empty-array",
         ("X051",),
         JSON,
-        _json_edit(_empty_array, _first_of_optional_list, "[]"),
+        _json_edit(_empty_array, _first_of_optional_list, "[]", whole_list=True),
     ),
 )
 """Every document defect."""
