@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from hypothesis import HealthCheck, Phase, assume, find, given, settings
@@ -23,6 +23,7 @@ from sir_format._paths import logical_path
 from sir_format.metadata import model_info
 from sir_format.models import Grunddata, SIRData, Vardtillfalle
 from sir_format.testing import InvalidCase, check_case, invalid_reports, reports
+from sir_format.testing._defects import ModelDefect
 from sir_format.testing._document_defects import (
     BOTH,
     DOCUMENT_DEFECTS,
@@ -50,6 +51,13 @@ def _first(strategy: st.SearchStrategy[Any]) -> Any:
     return find(
         strategy, lambda _: True, settings=settings(database=None, phases=[Phase.generate])
     )
+
+
+FIRST = cast(st.DrawFn, _first)
+
+
+def _drawing(data: st.DataObject) -> st.DrawFn:
+    return cast(st.DrawFn, data.draw)
 
 
 def _found(payload: bytes) -> list[tuple[str, str]]:
@@ -142,7 +150,7 @@ def test_the_example_table_names_every_document_defect() -> None:
 def test_each_defect_on_the_example_makes_exactly_its_findings(code: str, format: Any) -> None:
     defect = _DEFECTS[code]
     report = _example()
-    case = apply_defect(_first, defect, report, format)
+    case = apply_defect(FIRST, defect, report, format)
     assert case is not None
     path, found = EXAMPLE_CASES[code]
     assert (case.label.defect, case.label.path, case.format) == (code, path, format)
@@ -161,7 +169,7 @@ _WELLFORMED = {"X001", "X002", "X004", "X006", "X007", "X008"}
 
 
 def test_a_value_defect_labels_the_value_before_and_after() -> None:
-    case = apply_defect(_first, _DEFECTS["X034-out-of-range"], _example(), "json")
+    case = apply_defect(FIRST, _DEFECTS["X034-out-of-range"], _example(), "json")
     assert case is not None
     assert (case.label.before, case.label.after) == ("3", "10")
     assert case.label.json_pointer == "/Vårdtillfälle/0/ClinicalFrailtyScale"
@@ -186,8 +194,8 @@ def _missing_personnummer() -> DocumentDefect:
 def test_identity_numbers_are_masked_in_labels_unless_revealed(format: Any) -> None:
     report = _example()
     number = report.vardtillfalle[0].grunddata.personnummer
-    masked = apply_defect(_first, _missing_personnummer(), report, format)
-    shown = apply_defect(_first, _missing_personnummer(), report, format, reveal_identities=True)
+    masked = apply_defect(FIRST, _missing_personnummer(), report, format)
+    shown = apply_defect(FIRST, _missing_personnummer(), report, format, reveal_identities=True)
     assert masked is not None and shown is not None
     assert (masked.label.before, masked.label.after) == (number[:8] + "****", None)
     assert (shown.label.before, shown.label.after) == (number, None)
@@ -196,7 +204,7 @@ def test_identity_numbers_are_masked_in_labels_unless_revealed(format: Any) -> N
 
 
 def test_check_case_names_unexpected_findings_and_missing_ones() -> None:
-    case = apply_defect(_first, _DEFECTS["X021-pattern"], _example(), "xml")
+    case = apply_defect(FIRST, _DEFECTS["X021-pattern"], _example(), "xml")
     assert case is not None
     wrong = InvalidCase(
         case.payload, "xml", None, case.label.__class__(
@@ -237,7 +245,7 @@ def test_2000_cases_match_their_labels(data: st.DataObject) -> None:
     for attempt in range(3 * _PER_REPORT):
         defect = first if attempt == 0 else data.draw(st.sampled_from(same_base))
         format = data.draw(st.sampled_from(sorted(getattr(defect, "formats", FORMATS))))
-        case = apply_defect(data.draw, defect, report, format)
+        case = apply_defect(_drawing(data), defect, report, format)
         if case is None:
             continue
         assert check_case(case) == [], (case.label, case.payload[:2000])
@@ -255,15 +263,16 @@ _BOTH_FORMATS = [d for d in DOCUMENT_DEFECTS if d.formats == BOTH]
 def test_the_same_defect_gives_the_same_findings_in_xml_and_json(data: st.DataObject) -> None:
     """Item 7: one edit, written as XML and as JSON: the same codes at the same paths."""
     report = data.draw(reports(max_episodes=2), label="report")
-    defect = data.draw(st.sampled_from([*_BOTH_FORMATS, *RULE_DEFECTS]), label="defect")
+    pool: list[DocumentDefect | ModelDefect] = [*_BOTH_FORMATS, *RULE_DEFECTS]
+    defect = data.draw(st.sampled_from(pool), label="defect")
     if isinstance(defect, DocumentDefect):
         xml = to_xml(report)
-        edit = defect.draw(data.draw, targets(xml))
+        edit = defect.draw(_drawing(data), targets(xml))
         assume(edit is not None)
         assert edit is not None
         payloads = [apply_edit(edit, f, xml, to_json(report)) for f in FORMATS]
     else:  # pragma: no cover - the registry defects join when they are merged
-        change = defect.mutate(data.draw, report, None)
+        change = defect.mutate(_drawing(data), report, None)
         assume(change is not None)
         assert change is not None
         payloads = [to_xml(change.report), to_json(change.report)]
