@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -178,3 +179,9 @@ def test_a_gap_is_marked_and_fails_the_command(
     out = capsys.readouterr().out
     assert out.splitlines()[-1] == last
     assert ("          MISSING: no defect and no reason\n" in out) == (exit_code == 1)
+
+
+def test_the_guide_names_every_document_defect() -> None:
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "testing.md").read_text("utf-8")
+    section = guide[guide.index("## Invalid reports") :]
+    assert [d.code for d in DOCUMENT_DEFECTS if f"`{d.code}`" not in section] == []
