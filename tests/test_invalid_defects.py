@@ -22,7 +22,7 @@ from sir_format import from_xml, to_json, to_xml, validate
 from sir_format._paths import logical_path
 from sir_format.metadata import model_info
 from sir_format.models import Grunddata, SIRData, Vardtillfalle
-from sir_format.testing import InvalidCase, check_case, invalid_reports, reports
+from sir_format.testing import InvalidCase, check_case, invalid_reports
 from sir_format.testing._defects import ModelDefect
 from sir_format.testing._document_defects import (
     BOTH,
@@ -31,8 +31,9 @@ from sir_format.testing._document_defects import (
     apply_edit,
     targets,
 )
-from sir_format.testing._rule_defects import RULE_DEFECTS
-from sir_format.testing.invalid import FORMATS, all_defects, apply_defect
+from sir_format.testing._rule_defects import RULE_DEFECTS, declaration_for
+from sir_format.testing.invalid import FORMATS, all_defects, apply_defect, base_reports
+from sir_format.validation.unit import UnitDeclaration
 
 _EPISODE = model_info(SIRData).by_py["vardtillfalle"].wire_name
 _GRUNDDATA = model_info(Vardtillfalle).by_py["grunddata"].wire_name
@@ -60,8 +61,8 @@ def _drawing(data: st.DataObject) -> st.DrawFn:
     return cast(st.DrawFn, data.draw)
 
 
-def _found(payload: bytes) -> list[tuple[str, str]]:
-    return [(f.code, f.path) for f in validate(payload, max_findings=None).findings]
+def _found(payload: bytes, unit: UnitDeclaration | None = None) -> list[tuple[str, str]]:
+    return [(f.code, f.path) for f in validate(payload, unit=unit, max_findings=None).findings]
 
 
 # On examples/iva.xml, the simplest draw of each defect: the label's logical path, and the
@@ -226,7 +227,7 @@ _PER_REPORT = 5
 
 
 def _base_kwargs(defect: Any) -> dict[str, Any]:
-    return {"max_episodes": 1, **dict(getattr(defect, "base", ()))}
+    return dict(getattr(defect, "base", ()))
 
 
 @settings(
@@ -239,7 +240,7 @@ def test_2000_cases_match_their_labels(data: st.DataObject) -> None:
     least. ``examples(400)`` reports of five cases each: 2,000 cases under ``ci``."""
     first = data.draw(st.sampled_from(all_defects()), label="defect")
     kwargs = _base_kwargs(first)
-    report = data.draw(reports(**kwargs), label="report")
+    report = data.draw(base_reports(first), label="report")
     same_base = [d for d in all_defects() if _base_kwargs(d) == kwargs]
     checked = 0
     for attempt in range(3 * _PER_REPORT):
@@ -261,22 +262,24 @@ _BOTH_FORMATS = [d for d in DOCUMENT_DEFECTS if d.formats == BOTH]
 @settings(max_examples=examples(100), suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_the_same_defect_gives_the_same_findings_in_xml_and_json(data: st.DataObject) -> None:
-    """Item 7: one edit, written as XML and as JSON: the same codes at the same paths."""
-    report = data.draw(reports(max_episodes=2), label="report")
+    """Item 7: one change, written as XML and as JSON: the same codes at the same paths."""
     pool: list[DocumentDefect | ModelDefect] = [*_BOTH_FORMATS, *RULE_DEFECTS]
     defect = data.draw(st.sampled_from(pool), label="defect")
+    report = data.draw(base_reports(defect), label="report")
+    unit = None
     if isinstance(defect, DocumentDefect):
         xml = to_xml(report)
         edit = defect.draw(_drawing(data), targets(xml))
         assume(edit is not None)
         assert edit is not None
         payloads = [apply_edit(edit, f, xml, to_json(report)) for f in FORMATS]
-    else:  # pragma: no cover - the registry defects join when they are merged
-        change = defect.mutate(_drawing(data), report, None)
+    else:  # the registry and unit defects of _rule_defects.py
+        unit = declaration_for(report) if defect.needs_unit else None
+        change = defect.mutate(_drawing(data), report, unit)
         assume(change is not None)
         assert change is not None
         payloads = [to_xml(change.report), to_json(change.report)]
-    in_xml, in_json = (_found(p) for p in payloads)
+    in_xml, in_json = (_found(p, unit) for p in payloads)
     assert in_xml == in_json
     assert in_xml
     assert {code for code, _ in in_xml} <= defect.expected

@@ -49,3 +49,17 @@ def test_select_refuses_what_selects_nothing(
     with pytest.raises(ValueError, match=re.escape(message)) as caught:
         invalid_reports(names, format=format)
     assert str(caught.value) == message
+
+
+def test_the_options_are_checked_when_the_strategy_is_made() -> None:
+    with pytest.raises(ValueError, match=r"^vardtyp=IMA contradicts ima=False$"):
+        invalid_reports(vardtyp="IMA", ima=False)
+
+
+@settings(max_examples=examples(10))
+@given(invalid_reports(["X012-missing-element"], format="xml", reveal_identities=True))
+def test_a_document_defect_has_no_model_and_no_unit(case: InvalidCase) -> None:
+    assert (case.model, case.unit, case.format) == (None, None, "xml")
+    assert case.label.layer == "schema"
+    assert case.label.after is None
+    assert check_case(case) == []

@@ -6,7 +6,7 @@ finding (either severity of a rule that has two). A row names the defects whose 
 hold the code, or the reason no defect is made for it. A code with neither is a gap
 (:func:`gaps`); a test keeps the list empty.
 
-Imports without Hypothesis: the defects are only listed, never drawn.
+The module imports without Hypothesis; the defects are only listed, never drawn.
 """
 
 from __future__ import annotations

@@ -42,6 +42,7 @@ from sir_format.validation.validator import validate
 __all__ = [
     "all_defects",
     "apply_defect",
+    "base_reports",
     "candidate_cases",
     "check_case",
     "invalid_reports",
@@ -147,7 +148,13 @@ def _base(defect: Defect, options: _Options) -> st.SearchStrategy[SIRData]:
         kwargs["unit"] = options.unit
     if isinstance(defect, ModelDefect):
         kwargs.update(defect.base)
+    kwargs["max_episodes"] = max(kwargs["max_episodes"], kwargs.get("min_episodes", 1))
     return reports(**kwargs)
+
+
+def base_reports(defect: Defect) -> st.SearchStrategy[SIRData]:
+    """The valid reports ``defect`` is applied to by :func:`invalid_reports` (no options)."""
+    return _base(defect, _Options(None, None, None, None, False))
 
 
 @st.composite
