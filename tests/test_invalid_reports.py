@@ -9,8 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis_profiles import examples
 
+from sir_format import UnitDeclaration, validate
 from sir_format.testing import InvalidCase, check_case, invalid_reports
 from sir_format.testing.invalid import select
+from sir_format.validation.unit import example_path
 
 
 @settings(max_examples=examples(40))
@@ -63,3 +65,15 @@ def test_a_document_defect_has_no_model_and_no_unit(case: InvalidCase) -> None:
     assert case.label.layer == "schema"
     assert case.label.after is None
     assert check_case(case) == []
+
+
+_UNIT = UnitDeclaration.load(example_path("iva"))
+
+
+@settings(max_examples=examples(10))
+@given(invalid_reports(["X012-missing-element", "SIR-X020"], unit=_UNIT))
+def test_cases_for_a_unit_are_checked_against_its_declaration(case: InvalidCase) -> None:
+    assert case.unit is _UNIT
+    assert check_case(case) == []
+    codes = {f.code for f in validate(case.payload, unit=_UNIT, max_findings=None).findings}
+    assert codes and codes <= case.label.expected
