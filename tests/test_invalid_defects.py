@@ -169,6 +169,13 @@ def test_defect_codes_start_with_a_code_they_expect(defect: DocumentDefect) -> N
 _WELLFORMED = {"X001", "X002", "X004", "X006", "X007", "X008"}
 
 
+def test_another_root_element_is_labelled_with_both_names() -> None:
+    case = apply_defect(FIRST, _DEFECTS["X010-root-element"], _example(), "xml")
+    assert case is not None
+    assert (case.label.before, case.label.after) == ("SIRDataVer52", "Rapport")
+    assert case.payload.count(b"<Rapport>") == 1
+
+
 def test_a_value_defect_labels_the_value_before_and_after() -> None:
     case = apply_defect(FIRST, _DEFECTS["X034-out-of-range"], _example(), "json")
     assert case is not None

@@ -651,14 +651,17 @@ def _nfd_name(draw: st.DrawFn, found: Sequence[Target]) -> DocumentEdit | None:
     return DocumentEdit(target.location, target.field.wire_name, name, rename)
 
 
-def _whole(after: Callable[[bytes], bytes], label: str | None) -> Drawer:
-    """An edit of the whole written document (``after`` gets the document's bytes)."""
+def _whole(
+    after: Callable[[bytes], bytes], label: str | None, before: str | None = None
+) -> Drawer:
+    """An edit of the whole written document (``after`` gets the document's bytes);
+    ``before`` and ``label`` are the values the label shows."""
 
     def drawer(draw: st.DrawFn, found: Sequence[Target]) -> DocumentEdit | None:
         def change(doc: XmlDocument | JsonDocument) -> None:
             doc.payload = after(doc.write())
 
-        return DocumentEdit((), None, label, change)
+        return DocumentEdit((), before, label, change)
 
     return drawer
 
@@ -776,7 +779,9 @@ DOCUMENT_DEFECTS: tuple[DocumentDefect, ...] = (
     # XML only
     _defect("X001-malformed", ("X001",), XML, _whole(_truncate, None), "wellformed"),
     _defect("X002-doctype", ("X002",), XML, _whole(_doctype, None), "wellformed"),
-    _defect("X010-root-element", ("X010",), XML, _whole(_rename_root, "Rapport")),
+    _defect(
+        "X010-root-element", ("X010",), XML, _whole(_rename_root, "Rapport", str(ROOT_ELEMENT))
+    ),
     _defect("X011-nfd-element-name", ("X011",), XML, _nfd_name),
     _defect("X013-element-order", ("X011", "X012", "X013"), XML, _order),
     _defect("X014-repeated-element", ("X011", "X014"), XML, _repeated),
