@@ -152,6 +152,26 @@ TEXTS: Mapping[str, tuple[str, str]] = {
     ),
     "testdata.actions": ("underkommandon", "actions"),
     "testdata.action": ("vad som ska skapas", "what to make"),
+    "coverage.help": (
+        "visa vilka regelkoder de felaktiga rapporterna når, och varför resten inte nås",
+        "show which rule codes the invalid reports reach, and why the others are not reached",
+    ),
+    "coverage.lang": ("språk för texterna", "language of the texts"),
+    "coverage.format": ("utdataformat", "output format"),
+    "coverage.column.code": ("Regelkod", "Code"),
+    "coverage.column.layer": ("Lager", "Layer"),
+    "coverage.column.severity": ("Allvarlighetsgrad", "Severity"),
+    "coverage.column.title": ("Regel", "Rule"),
+    "coverage.column.how": ("Defekter eller skäl", "Defects or reason"),
+    "coverage.not_generatable": ("kan inte genereras: {reason}", "not generatable: {reason}"),
+    "coverage.gap": (
+        "SAKNAS: ingen defekt och inget skäl",
+        "MISSING: no defect and no reason",
+    ),
+    "coverage.summary": (
+        "{total} koder: {covered} med defekter, {listed} som inte kan genereras, {gaps} saknas",
+        "{total} codes: {covered} with defects, {listed} not generatable, {gaps} missing",
+    ),
     "completion.help": (
         "skriv ut ett kompletteringsskript för skalet (bash, zsh, fish)",
         "print a completion script for the shell (bash, zsh, fish)",

@@ -3,38 +3,16 @@
 from __future__ import annotations
 
 import re
-from importlib import resources
 from typing import Any
 
 import pytest
-from hypothesis import find, given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings
 from hypothesis_profiles import examples
 
-from sir_format import from_xml, to_json, to_xml
-from sir_format.metadata import model_info
-from sir_format.models import Grunddata, SIRData, Vardtillfalle
-from sir_format.testing import InvalidCase, Label, check_case, invalid_reports
-from sir_format.testing._document_defects import DOCUMENT_DEFECTS, apply_edit, targets
+from sir_format import UnitDeclaration, validate
+from sir_format.testing import InvalidCase, check_case, invalid_reports
 from sir_format.testing.invalid import select
-
-_EPISODE = model_info(SIRData).by_py["vardtillfalle"].wire_name
-_GRUNDDATA = model_info(Vardtillfalle).by_py["grunddata"].wire_name
-_PERSONNUMMER = model_info(Grunddata).by_py["personnummer"]
-
-
-def _example() -> SIRData:
-    data = resources.files("sir_format").joinpath("examples", "iva.xml").read_bytes()
-    return from_xml(data)
-
-
-def _first(strategy: st.SearchStrategy[Any]) -> Any:
-    """The simplest value of ``strategy``: a stand-in for ``draw`` that always picks it."""
-    return find(strategy, lambda _: True, settings=settings(database=None))
-
-
-def _defect(code: str) -> Any:
-    return next(d for d in DOCUMENT_DEFECTS if d.code == code)
+from sir_format.validation.unit import example_path
 
 
 @settings(max_examples=examples(40))
@@ -75,30 +53,27 @@ def test_select_refuses_what_selects_nothing(
     assert str(caught.value) == message
 
 
-def test_a_missing_personnummer_is_labelled_with_the_number_masked() -> None:
-    report = _example()
-    xml = to_xml(report)
-    location = ((_EPISODE, 0), (_GRUNDDATA, None), (_PERSONNUMMER.wire_name, None))
-    found = [t for t in targets(xml) if t.location == location]
-    edit = _defect("X012-missing-element").draw(_first, found)
-    number = report.vardtillfalle[0].grunddata.personnummer
-    assert edit is not None
-    assert (edit.location, edit.before, edit.after, edit.identity) == (
-        location,
-        number,
-        None,
-        True,
-    )
-    for format in ("xml", "json"):
-        payload = apply_edit(edit, format, xml, to_json(report))
-        label = Label(
-            "X012-missing-element",
-            "schema",
-            location,
-            number[:8] + "****",
-            None,
-            frozenset({"SIR-X012"}),
-        )
-        case = InvalidCase(payload, format, None, label)
-        assert check_case(case) == []
-        assert case.label.path == "Vårdtillfälle[1]/Grunddata/Personnummer"
+def test_the_options_are_checked_when_the_strategy_is_made() -> None:
+    with pytest.raises(ValueError, match=r"^vardtyp=IMA contradicts ima=False$"):
+        invalid_reports(vardtyp="IMA", ima=False)
+
+
+@settings(max_examples=examples(10))
+@given(invalid_reports(["X012-missing-element"], format="xml", reveal_identities=True))
+def test_a_document_defect_has_no_model_and_no_unit(case: InvalidCase) -> None:
+    assert (case.model, case.unit, case.format) == (None, None, "xml")
+    assert case.label.layer == "schema"
+    assert case.label.after is None
+    assert check_case(case) == []
+
+
+_UNIT = UnitDeclaration.load(example_path("iva"))
+
+
+@settings(max_examples=examples(10))
+@given(invalid_reports(["X012-missing-element", "SIR-X020"], unit=_UNIT))
+def test_cases_for_a_unit_are_checked_against_its_declaration(case: InvalidCase) -> None:
+    assert case.unit is _UNIT
+    assert check_case(case) == []
+    codes = {f.code for f in validate(case.payload, unit=_UNIT, max_findings=None).findings}
+    assert codes and codes <= case.label.expected

@@ -34,7 +34,9 @@ _PUBLIC = {
     "values": "strategies",
     "InvalidCase": "_defects",
     "Label": "_defects",
+    "CoverageRow": "_coverage",
     "check_case": "invalid",
+    "coverage": "_coverage",
     "invalid_reports": "invalid",
 }
 
@@ -63,11 +65,13 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "MODULE_NAMES",
+    "CoverageRow",
     "IdentitySource",
     "InvalidCase",
     "Label",
     "check_case",
     "codes",
+    "coverage",
     "episodes",
     "hsa_ids",
     "invalid_reports",

@@ -17,12 +17,13 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from lxml import etree
@@ -32,6 +33,7 @@ from sir_format._xml import Limits
 from sir_format.metadata import ROOT_ELEMENT, FieldInfo, Kind, ModelInfo, all_models, model_info
 from sir_format.models import Huvud, SIRData
 from sir_format.testing._defects import Layer, PayloadFormat
+from sir_format.validation._base import Text
 
 if TYPE_CHECKING:
     from hypothesis import strategies as st
@@ -634,6 +636,8 @@ def _nfd_name(draw: st.DrawFn, found: Sequence[Target]) -> DocumentEdit | None:
             t
             for t in found
             if t.field is not None
+            and t.field.required  # an optional one would also be missing for the rules
+            and not t.field.is_list  # a list would lose an item
             and unicodedata.normalize("NFD", t.field.wire_name) != t.field.wire_name
         ],
     )
@@ -647,14 +651,17 @@ def _nfd_name(draw: st.DrawFn, found: Sequence[Target]) -> DocumentEdit | None:
     return DocumentEdit(target.location, target.field.wire_name, name, rename)
 
 
-def _whole(after: Callable[[bytes], bytes], label: str | None) -> Drawer:
-    """An edit of the whole written document (``after`` gets the document's bytes)."""
+def _whole(
+    after: Callable[[bytes], bytes], label: str | None, before: str | None = None
+) -> Drawer:
+    """An edit of the whole written document (``after`` gets the document's bytes);
+    ``before`` and ``label`` are the values the label shows."""
 
     def drawer(draw: st.DrawFn, found: Sequence[Target]) -> DocumentEdit | None:
         def change(doc: XmlDocument | JsonDocument) -> None:
             doc.payload = after(doc.write())
 
-        return DocumentEdit((), None, label, change)
+        return DocumentEdit((), before, label, change)
 
     return drawer
 
@@ -676,14 +683,21 @@ def _json_edit(
     change: Callable[[JsonDocument, Target], None],
     wanted: Callable[[Target], bool],
     after: str | None,
+    *,
+    whole_list: bool = False,
 ) -> Drawer:
+    """A JSON edit of one element; ``whole_list``: the edit replaces the element's list."""
+
     def drawer(draw: st.DrawFn, found: Sequence[Target]) -> DocumentEdit | None:
         target = _pick(draw, [t for t in found if t.field is not None and wanted(t)])
         if target is None:
             return None
+        location, before = target.location, target.text
+        if whole_list:
+            location, before = (*location[:-1], (location[-1][0], None)), None
         return DocumentEdit(
-            target.location,
-            target.text,
+            location,
+            before,
             after,
             lambda doc: change(doc, target),
             identity=_identity(target.field),
@@ -765,7 +779,9 @@ DOCUMENT_DEFECTS: tuple[DocumentDefect, ...] = (
     # XML only
     _defect("X001-malformed", ("X001",), XML, _whole(_truncate, None), "wellformed"),
     _defect("X002-doctype", ("X002",), XML, _whole(_doctype, None), "wellformed"),
-    _defect("X010-root-element", ("X010",), XML, _whole(_rename_root, "Rapport")),
+    _defect(
+        "X010-root-element", ("X010",), XML, _whole(_rename_root, "Rapport", str(ROOT_ELEMENT))
+    ),
     _defect("X011-nfd-element-name", ("X011",), XML, _nfd_name),
     _defect("X013-element-order", ("X011", "X012", "X013"), XML, _order),
     _defect("X014-repeated-element", ("X011", "X014"), XML, _repeated),
@@ -788,7 +804,7 @@ DOCUMENT_DEFECTS: tuple[DocumentDefect, ...] = (
         "X051-empty-array",
         ("X051",),
         JSON,
-        _json_edit(_empty_array, _first_of_optional_list, "[]"),
+        _json_edit(_empty_array, _first_of_optional_list, "[]", whole_list=True),
     ),
 )
 """Every document defect."""
@@ -801,25 +817,46 @@ def _facet_used(name: str) -> bool:
     )
 
 
-def _not_generatable() -> dict[str, str]:
+def _not_generatable() -> dict[str, Text]:
     limit = Limits().max_bytes
     reasons = {
-        "SIR-X003": f"the default input limit is {limit} bytes; a case that large is no test data",
-        "SIR-X049": "the catch-all for schema diagnostics that no other code names; every "
-        "violation the defects make has a code of its own",
-        "SIR-X060": "found only when a model object is validated: a written document cannot "
-        "carry a value the writer refuses",
-        "SIR-X090": "a rule's own failure: correct rules never report it",
+        "SIR-X003": Text(
+            sv=f"standardgränsen för indata är {limit} byte; så stora fall är inga testdata",
+            en=f"the default input limit is {limit} bytes; a case that large is no test data",
+        ),
+        "SIR-X026": Text(
+            sv="ingen typ i schemat har en length-fasett",
+            en="no type of the schema has a length facet",
+        ),
+        "SIR-X049": Text(
+            sv="samlingskoden för schemafel som ingen annan kod namnger; varje fel som "
+            "defekterna gör har en egen kod",
+            en="the catch-all for schema diagnostics that no other code names; every "
+            "violation the defects make has a code of its own",
+        ),
+        "SIR-X060": Text(
+            sv="hittas bara när ett modellobjekt kontrolleras: ett skrivet dokument kan inte "
+            "bära ett värde som skrivaren vägrar",
+            en="found only when a model object is validated: a written document cannot "
+            "carry a value the writer refuses",
+        ),
+        "SIR-X090": Text(
+            sv="en regels eget fel: korrekta regler rapporterar det aldrig",
+            en="a rule's own failure: correct rules never report it",
+        ),
     }
     if not _facet_used("min_length"):
-        reasons["SIR-X025"] = (
-            "no field has a minLength above 1: a shorter value is empty (SIR-X036)"
+        reasons["SIR-X025"] = Text(
+            sv="inget fält har minLength över 1: ett kortare värde är tomt (SIR-X036)",
+            en="no field has a minLength above 1: a shorter value is empty (SIR-X036)",
         )
-    reasons["SIR-X026"] = "no type of the schema has a length facet"
     if not _facet_used("total_digits"):
-        reasons["SIR-X028"] = "no type of the schema has a totalDigits facet"
-    return reasons
+        reasons["SIR-X028"] = Text(
+            sv="ingen typ i schemat har en totalDigits-fasett",
+            en="no type of the schema has a totalDigits facet",
+        )
+    return dict(sorted(reasons.items()))
 
 
-DOCUMENT_NOT_GENERATABLE: dict[str, str] = _not_generatable()
-"""SIR-X code -> why no document defect makes it."""
+DOCUMENT_NOT_GENERATABLE: Mapping[str, Text] = MappingProxyType(_not_generatable())
+"""SIR-X code -> why no document defect makes it (Swedish and English)."""

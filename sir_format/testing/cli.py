@@ -15,7 +15,7 @@ from sir_format._cli_texts import text
 
 __all__ = ["ACTIONS", "ACTION_MODULES", "add_action"]
 
-ACTION_MODULES: tuple[str, ...] = ()
+ACTION_MODULES: tuple[str, ...] = ("sir_format.testing._cli_coverage",)
 """Modules that register ``testdata`` actions when imported."""
 
 ACTIONS: list[Subcommand] = []

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from sir_format._paths import Location
 from sir_format._privacy import identity_types, mask_embedded_identities, mask_identity
 from sir_format.codec import to_json, to_xml
+from sir_format.domain.tokens import enum_member
 from sir_format.metadata import FieldInfo, Kind, model_info
 from sir_format.models import SIRData, Vardtyp
 from sir_format.testing._defects import InvalidCase, Label, ModelDefect, PayloadFormat
@@ -38,12 +39,20 @@ from sir_format.testing.strategies import reports
 from sir_format.validation.unit import UnitDeclaration
 from sir_format.validation.validator import validate
 
-__all__ = ["all_defects", "check_case", "invalid_reports"]
+__all__ = [
+    "all_defects",
+    "apply_defect",
+    "base_reports",
+    "candidate_cases",
+    "check_case",
+    "invalid_reports",
+    "select",
+]
 
 Defect = DocumentDefect | ModelDefect
 FORMATS: tuple[PayloadFormat, ...] = ("xml", "json")
 _TRIES = 5  # draws of a defect that finds no place, or a case that does not match its label
-_MAX_EPISODES = 2
+_MAX_EPISODES = 1  # defects that need more episodes say so in their base
 
 
 def all_defects() -> tuple[Defect, ...]:
@@ -110,8 +119,10 @@ def invalid_reports(
         ValueError: for a name that selects no defect, or a format no selected defect
             applies to.
     """
-    pool = select(defects, format)
     options = _Options(format, unit, vardtyp, ima, reveal_identities)
+    pool = _compatible(select(defects, format), options)
+    for defect in pool:
+        _base(defect, options)  # the options are checked now, not when drawn
     return _checked(pool, options)
 
 
@@ -137,7 +148,13 @@ def _base(defect: Defect, options: _Options) -> st.SearchStrategy[SIRData]:
         kwargs["unit"] = options.unit
     if isinstance(defect, ModelDefect):
         kwargs.update(defect.base)
+    kwargs["max_episodes"] = max(kwargs["max_episodes"], kwargs.get("min_episodes", 1))
     return reports(**kwargs)
+
+
+def base_reports(defect: Defect) -> st.SearchStrategy[SIRData]:
+    """The valid reports ``defect`` is applied to by :func:`invalid_reports` (no options)."""
+    return _base(defect, _Options(None, None, None, None, False))
 
 
 @st.composite
@@ -157,6 +174,31 @@ def _candidate(draw: st.DrawFn, pool: Sequence[Defect], options: _Options) -> In
     formats = sorted(_formats(defect)) if options.format is None else [options.format]
     format: PayloadFormat = draw(st.sampled_from(formats))
     report = draw(_base(defect, options))
+    return apply_defect(
+        draw,
+        defect,
+        report,
+        format,
+        unit=options.unit,
+        reveal_identities=options.reveal_identities,
+    )
+
+
+def apply_defect(
+    draw: st.DrawFn,
+    defect: Defect,
+    report: SIRData,
+    format: PayloadFormat,
+    *,
+    unit: UnitDeclaration | None = None,
+    reveal_identities: bool = False,
+) -> InvalidCase | None:
+    """Apply ``defect`` to a valid ``report`` written as ``format``; the case is not checked.
+
+    ``None`` when the report offers the defect no place. A unit defect without ``unit`` is
+    checked against a declaration the report passes.
+    """
+    options = _Options(format, unit, None, None, reveal_identities)
     if isinstance(defect, DocumentDefect):
         return _document_case(draw, defect, report, format, options)
     return _model_case(draw, defect, report, format, options)
@@ -173,7 +215,33 @@ def candidate_cases(
     """The cases :func:`invalid_reports` draws before they are checked (for testing the
     defects themselves: a case whose findings do not match its label is a bug)."""
     options = _Options(format, None, vardtyp, ima, reveal_identities)
-    return _candidate(select(defects, format), options)
+    return _candidate(_compatible(select(defects, format), options), options)
+
+
+def _compatible(pool: Sequence[Defect], options: _Options) -> tuple[Defect, ...]:
+    """The defects whose base reports agree with the options' vårdtyp and kind of file.
+
+    Raises:
+        ValueError: when none does.
+    """
+    wanted: dict[str, object] = {}
+    if options.vardtyp is not None:
+        wanted["vardtyp"] = enum_member(Vardtyp, options.vardtyp, name="vardtyp")
+    if options.ima is not None:
+        wanted["ima"] = options.ima
+
+    def agrees(defect: Defect) -> bool:
+        if not isinstance(defect, ModelDefect):
+            return True
+        base = dict(defect.base)
+        if "vardtyp" in base:
+            base["vardtyp"] = enum_member(Vardtyp, base["vardtyp"], name="vardtyp")  # type: ignore[arg-type]
+        return all(base.get(key, value) == value for key, value in wanted.items())
+
+    kept = tuple(d for d in pool if agrees(d))
+    if not kept:
+        raise ValueError("none of the selected defects applies to reports of these options")
+    return kept
 
 
 def _document_case(
