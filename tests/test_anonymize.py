@@ -21,11 +21,13 @@ from sir_format.domain.embedded import embedded_identity_numbers
 from sir_format.errors import AnonymizationError, ParseError
 from sir_format.models import Kon, Personnummertyp, SIRData, Vardtillfalle
 from sir_format.testing import (
+    InvalidCase,
     _anonymize,
     anonymize,
     anonymize_bytes,
     anonymize_file,
     anonymize_report,
+    invalid_reports,
     reports,
 )
 from sir_format.validation.unit import UnitDeclaration
@@ -222,6 +224,25 @@ def test_hand_made_invalid_reports_keep_their_findings(
     copy = anonymize(report, key=KEY, **options)
     assert _codes(copy) == before
     _assert_no_identity_kept(report, copy)
+
+
+@settings(max_examples=examples(60), suppress_health_check=[HealthCheck.too_slow])
+@given(case=invalid_reports(), options=st.sampled_from(PROPERTY_OPTIONS))
+def test_invalid_cases_keep_their_findings(case: InvalidCase, options: dict[str, bool]) -> None:
+    if case.model is None:  # a schema or well-formedness defect: the reader refuses it
+        with pytest.raises(ParseError):
+            anonymize_bytes(case.payload, key=KEY, unit=case.unit, **options)
+        return
+    copy = anonymize_bytes(case.payload, key=KEY, unit=case.unit, **options)
+    assert sir_format.detect_format(copy) == case.format
+    before = sir_format.validate(case.payload, unit=case.unit, max_findings=None).findings
+    after = sir_format.validate(copy, unit=case.unit, max_findings=None).findings
+    assert [(f.episode_index, f.code) for f in after] == [
+        (f.episode_index, f.code) for f in before
+    ]
+    assert before and {f.code for f in before} <= case.label.expected
+    read = sir_format.from_xml if case.format == "xml" else sir_format.from_json
+    _assert_no_identity_kept(case.model, read(copy))
 
 
 def _assert_no_identity_kept(report: SIRData, copy: SIRData) -> None:

@@ -269,7 +269,7 @@ def _with_check(body: str, number: str, rng: random.Random) -> str:
 
 def _identity_candidate(keyed: _Keyed, person: _Person, plan: _Plan, attempt: int) -> str:
     rng = keyed.rng("identity", person.kind.value, person.number, attempt)
-    if _encoded(person.number) is not None or _digits.twelve_digits(person.number):
+    if _digits.twelve_digits(person.number):
         return _personal(rng, person.number, plan)
     return _same_shape(rng, person.number)
 
@@ -399,6 +399,10 @@ class _Build:
     options: _Options
     unit: UnitDeclaration | None
     attempts: dict[_Person, int]
+    _candidates: dict[tuple[_Person, _Plan, int], str] = field(default_factory=dict)
+    _episodes: dict[tuple[int, _Plan, str, str | None], Vardtillfalle] = field(
+        default_factory=dict
+    )
 
     def plans(self) -> dict[_Person, _Plan]:
         return {p: _plan(self.keyed, p, self.options, a) for p, a in self.attempts.items()}
@@ -418,7 +422,10 @@ class _Build:
             lambda v: v,
             _same_embedded,
         )
-        episodes = [self._episode(e, plans, identities, locals_) for e in report.vardtillfalle]
+        episodes = [
+            self._episode(i, e, plans, identities, locals_)
+            for i, e in enumerate(report.vardtillfalle)
+        ]
         huvud = report.huvud
         if self.options.replace_free_text:
             keep: frozenset[str] = frozenset()
@@ -443,15 +450,23 @@ class _Build:
                 _assign(
                     (p for p in persons if p.kind is kind),
                     lambda p: self.keyed.digest("order", p.kind.value, p.number),
-                    lambda p, i: _identity_candidate(self.keyed, p, plans.get(p, _Plan()), i),
+                    lambda p, i: self._candidate(p, plans.get(p, _Plan()), i),
                     lambda p: p.number,
                     lambda p, v: _keeps_kind(p.number, v),
                 )
             )
         return chosen
 
+    def _candidate(self, person: _Person, plan: _Plan, attempt: int) -> str:
+        key = (person, plan, attempt)
+        found = self._candidates.get(key)
+        if found is None:
+            found = self._candidates[key] = _identity_candidate(self.keyed, person, plan, attempt)
+        return found
+
     def _episode(
         self,
+        index: int,
         episode: Vardtillfalle,
         plans: dict[_Person, _Plan],
         identities: dict[_Person, str],
@@ -459,18 +474,27 @@ class _Build:
     ) -> Vardtillfalle:
         person = _person_of(episode)
         plan = plans[person]
+        local_id = locals_[episode.lokalt_id] if episode.lokalt_id is not None else None
+        key = (index, plan, identities[person], local_id)
+        built = self._episodes.get(key)
+        if built is None:
+            built = self._episodes[key] = self._built(episode, plan, identities[person], local_id)
+        return built
+
+    def _built(
+        self, episode: Vardtillfalle, plan: _Plan, identity: str, local_id: str | None
+    ) -> Vardtillfalle:
         grunddata = episode.grunddata
         kon = grunddata.kon
         if plan.flip_sex and kon in _digits.SEXES:
             kon = _digits.SEXES[1 - _digits.SEXES.index(kon)]
         grunddata = msgspec.structs.replace(
             grunddata,
-            personnummer=identities[person],
+            personnummer=identity,
             kon=kon,
             fodelsedatum=grunddata.fodelsedatum + timedelta(days=plan.birth_days),
         )
         moved = _shift(episode, plan.date_days, frozenset({_BIRTH.py_name}))
-        local_id = locals_[episode.lokalt_id] if episode.lokalt_id is not None else None
         return msgspec.structs.replace(
             moved,
             lokalt_id=local_id,
@@ -509,38 +533,76 @@ def anonymize_report(
     build = _Build(_Keyed(check_key(key)), options, unit, {})
     owners = [_person_of(e) for e in report.vardtillfalle]
     build.attempts = dict.fromkeys(owners, 0)
-    before = _codes(report, unit)
-    for _ in range(_TRIES + 2):
+    check = _Check(report, unit, owners)
+    pending: frozenset[_Person] | None = None  # None: the whole file
+    for _ in range(3 * _TRIES + 4):
         result = build.run(report)
-        after = _codes(result.report, unit)
-        if after == before:
+        changed = check.changed(result.report, pending)
+        if not changed and pending is None:
             return result
-        if not _retry(build, owners, before, after):
+        if not changed:  # the persons retried are right: check the whole file once more
+            pending = None
+            continue
+        suspects = _suspects(build, owners, changed, pending)
+        if not suspects:
             break
+        for person in suspects:
+            build.attempts[person] += 1
+        pending = suspects
     raise AnonymizationError(
         "the anonymised copy would not give the same findings as the original; nothing is written"
     )
 
 
-def _retry(
+class _Check:
+    """Compares the findings of a copy with the original's, for the whole file or for the
+    episodes of some persons (rules across persons do not depend on what is retried)."""
+
+    def __init__(
+        self, report: SIRData, unit: UnitDeclaration | None, owners: list[_Person]
+    ) -> None:
+        self.report = report
+        self.unit = unit
+        self.owners = owners
+        self.full = _codes(report, unit)
+        self._before: dict[frozenset[_Person], dict[int | None, tuple[str, ...]]] = {}
+
+    def changed(self, copy: SIRData, persons: frozenset[_Person] | None) -> set[int | None]:
+        """Episode indexes (``None``: the file) whose finding codes differ."""
+        if persons is None:
+            return _differences(self.full, _codes(copy, self.unit))
+        kept = [i for i, owner in enumerate(self.owners) if owner in persons]
+        before = self._before.get(persons)
+        if before is None:
+            before = self._before[persons] = _codes(self._part(self.report, kept), self.unit)
+        after = _codes(self._part(copy, kept), self.unit)
+        return {None if i is None else kept[i] for i in _differences(before, after)}
+
+    @staticmethod
+    def _part(report: SIRData, kept: list[int]) -> SIRData:
+        episodes = [report.vardtillfalle[i] for i in kept]
+        return msgspec.structs.replace(report, vardtillfalle=episodes)
+
+
+def _differences(
+    before: dict[int | None, tuple[str, ...]], after: dict[int | None, tuple[str, ...]]
+) -> set[int | None]:
+    return {i for i in set(before) | set(after) if before.get(i) != after.get(i)}
+
+
+def _suspects(
     build: _Build,
     owners: list[_Person],
-    before: dict[int | None, tuple[str, ...]],
-    after: dict[int | None, tuple[str, ...]],
-) -> bool:
-    """Move the persons of the episodes whose findings changed to their next offsets; False
-    when nothing is left to try."""
-    changed = {i for i in set(before) | set(after) if before.get(i) != after.get(i)}
-    if None in changed:  # a file finding: every shifted person is a suspect
-        suspects = {p for p, a in build.attempts.items() if a < _TRIES}
+    changed: set[int | None],
+    pending: frozenset[_Person] | None,
+) -> frozenset[_Person]:
+    """The persons to move to their next offsets: those of the episodes whose findings
+    changed (for a file finding, every person checked); none when nothing is left to try."""
+    if None in changed:
+        suspects = set(build.attempts) if pending is None else set(pending)
     else:
         suspects = {owners[i] for i in changed if i is not None}
-    suspects = {p for p in suspects if build.attempts[p] < _TRIES}
-    if not suspects:
-        return False
-    for person in suspects:
-        build.attempts[person] += 1
-    return True
+    return frozenset(p for p in suspects if build.attempts[p] < _TRIES)
 
 
 def anonymize(
