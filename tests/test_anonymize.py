@@ -562,3 +562,24 @@ def test_the_module_imports_without_hypothesis() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "True\n", "")
+
+
+def test_shifted_dates_respect_the_first_day_of_the_declaration() -> None:
+    # Both episodes start on giltig_fran: an earlier start would add SIR-R207.
+    text = _text("sir-enhet-iva.toml").replace(
+        "giltig_fran = 2024-01-01", "giltig_fran = 2024-11-03"
+    )
+    declaration = UnitDeclaration.loads(text)
+    report = _report_of((PNR, "195711069137"), (PNR, personnummer.build(date(1960, 2, 2), 11)))
+    later = report.huvud.skapad + timedelta(days=400)
+    report = msgspec.structs.replace(
+        report, huvud=msgspec.structs.replace(report.huvud, skapad=later)
+    )
+    first = report.vardtillfalle[0].grunddata.inskrivningstid
+    assert first.date() == date(2024, 11, 3)
+    result = anonymize_report(report, key=KEY, unit=declaration, shift_dates=True)
+    starts = [e.grunddata.inskrivningstid for e in result.report.vardtillfalle]
+    assert result.unshifted == 0
+    assert all(start > first for start in starts)
+    assert _codes(result.report, declaration) == _codes(report, declaration)
+    assert "SIR-R207" not in {code for _, code in _codes(result.report, declaration)}
