@@ -172,6 +172,73 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "{total} koder: {covered} med defekter, {listed} som inte kan genereras, {gaps} saknas",
         "{total} codes: {covered} with defects, {listed} not generatable, {gaps} missing",
     ),
+    "anonymize.help": (
+        "gör en avidentifierad kopia av en rapportfil, att dela med leverantör eller support",
+        "make an anonymised copy of a report file, to share with a vendor or support",
+    ),
+    "anonymize.input": (
+        "rapportfilen (XML eller JSON; - för standard in)",
+        "the report file (XML or JSON; - for stdin)",
+    ),
+    "anonymize.output": (
+        "kopian, i samma format som indata (- för standard ut)",
+        "the copy, in the format of the input (- for stdout)",
+    ),
+    "anonymize.key": (
+        "den hemliga nyckeln (minst {length} byte); samma nyckel ger samma pseudonymer i "
+        "alla filer. Hellre --key-file eller {env}, så att nyckeln inte hamnar i skalets historik",
+        "the secret key (at least {length} bytes); the same key gives the same pseudonyms in "
+        "every file. Prefer --key-file or {env}, so that the key stays out of the shell history",
+    ),
+    "anonymize.key_file": (
+        "läs nyckeln från filen (avslutande radbrytning tas bort)",
+        "read the key from the file (a trailing newline is dropped)",
+    ),
+    "anonymize.shift_birth_date": (
+        "förskjut varje persons födelsedatum (i numret och i Födelsedatum)",
+        "shift each person's birth date (in the number and in Födelsedatum)",
+    ),
+    "anonymize.change_sex": (
+        "välj kön per person med nyckeln (i numret och i Kön)",
+        "choose each person's sex with the key (in the number and in Kön)",
+    ),
+    "anonymize.shift_dates": (
+        "förskjut alla datum och tider i en persons vårdtillfällen med en förskjutning per person",
+        "shift every date and time of a person's episodes by one offset per person",
+    ),
+    "anonymize.max_shift_days": (
+        "största förskjutning i dygn, åt båda hållen",
+        "largest shift in days, either way",
+    ),
+    "anonymize.replace_free_text": (
+        "ersätt filhuvudets fritext (avdelningsnamn, system, leverantör)",
+        "replace the free text of the header (department, system, vendor)",
+    ),
+    "anonymize.unit": (
+        "enhetsdeklarationen som kopians fynd jämförs under (sir-enhet.toml)",
+        "the unit declaration the copy's findings are compared under (sir-enhet.toml)",
+    ),
+    "anonymize.write_mapping": (
+        "skriv kopplingen mellan verkliga och syntetiska nummer till filen (hemlig!)",
+        "write the mapping from real to synthetic numbers to the file (secret!)",
+    ),
+    "anonymize.no_key": (
+        "ingen nyckel: ange --key, --key-file eller miljövariabeln {env}",
+        "no key: give --key, --key-file or the environment variable {env}",
+    ),
+    "anonymize.short_key": (
+        "nyckeln är för kort: minst {length} byte krävs",
+        "the key is too short: at least {length} bytes are needed",
+    ),
+    "anonymize.format_mismatch": (
+        "kopian skrivs i indatas format ({source}), men {name!r} har filändelsen för {target}",
+        "the copy is written in the input's format ({source}), but {name!r} has the extension "
+        "of {target}",
+    ),
+    "anonymize.unshifted": (
+        "{count} personers datum förskjuts inte: varje förskjutning som provades ändrade ett fynd",
+        "the dates of {count} persons are not shifted: every offset tried changed a finding",
+    ),
     "completion.help": (
         "skriv ut ett kompletteringsskript för skalet (bash, zsh, fish)",
         "print a completion script for the shell (bash, zsh, fish)",

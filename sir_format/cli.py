@@ -58,7 +58,11 @@ __all__ = ["SUBCOMMANDS", "Subcommand", "UsageError", "build_parser", "main", "r
 
 XSD_RESOURCE = "SIRDataVer52.xsd"
 
-EXTENSIONS: tuple[str, ...] = ("sir_format.validation.cli", "sir_format.testing.cli")
+EXTENSIONS: tuple[str, ...] = (
+    "sir_format.validation.cli",
+    "sir_format.testing.cli",
+    "sir_format.testing._cli_anonymize",
+)
 """Modules that register further subcommands when imported (loaded by :func:`build_parser`)."""
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from sir_format.validation._findings import Finding
 
 __all__ = [
+    "AnonymizationError",
     "IdentifierError",
     "InputTooLargeError",
     "InvalidChecksumError",
@@ -149,6 +150,11 @@ class ValidationError(SirFormatError):
         )
         more = f" (and {len(errors) - _MAX_LISTED} more)" if len(errors) > _MAX_LISTED else ""
         super().__init__(f"{report.source}: {len(errors)} error(s): {shown}{more}")
+
+
+class AnonymizationError(SirFormatError):
+    """A report cannot be anonymised: the key is empty or too short, or no synthetic identity
+    keeps the copy's findings equal to the original's (the report is not written)."""
 
 
 class UsageError(Exception):
