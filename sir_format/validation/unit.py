@@ -224,10 +224,7 @@ class UnitDeclaration:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            message, line, column = _split_toml_error(str(exc))
-            raise UnitDeclarationError(
-                f"unit declaration{where} is not valid TOML: {message}", line=line, column=column
-            ) from None
+            raise _not_toml(exc, text, source) from None
         except RecursionError:  # arrays or inline tables nested deeper than the parser goes
             raise UnitDeclarationError(
                 f"unit declaration{where} cannot be read: it is nested too deeply"
@@ -293,14 +290,37 @@ class UnitDeclaration:
 # -- reading raw TOML data ---------------------------------------------------------------
 
 
-def _split_toml_error(message: str) -> tuple[str, int | None, int | None]:
-    match = re.search(r"\s*\(at line (\d+), column (\d+)\)\s*$", message)
-    if match is None:
-        match_line = re.search(r"\s*\(at line (\d+)\)\s*$", message)
-        if match_line is None:
-            return message, None, None
-        return message[: match_line.start()], int(match_line.group(1)), None
-    return message[: match.start()], int(match.group(1)), int(match.group(2))
+def _toml_position(exc: tomllib.TOMLDecodeError, text: str) -> tuple[int, int]:
+    """Line and column (1-based) of a TOML syntax error: the exception's own attributes where
+    the parser has them, else the position its message ends with (``(at line L, column C)``;
+    ``(at end of document)`` is the position after the last character)."""
+    line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+    if isinstance(line, int) and isinstance(column, int):
+        return line, column
+    match = re.search(r"\(at line (\d+), column (\d+)\)\s*$", str(exc))
+    if match is not None:
+        return int(match.group(1)), int(match.group(2))
+    last = text.rsplit("\n", 1)[-1]
+    return text.count("\n") + 1, len(last) + 1
+
+
+def _not_toml(exc: tomllib.TOMLDecodeError, text: str, source: str | None) -> UnitDeclarationError:
+    """The error of a declaration that is not TOML: the line and column, in our own words
+    (a SIR-R206 finding in Swedish and English), never the TOML parser's text."""
+    line, column = _toml_position(exc, text)
+    reason = get_rule(_CODE).text("not_toml", line=line, column=column)
+    if source:
+        reason = Text(sv=f"{source}: {reason.sv}", en=f"{source}: {reason.en}")
+    finding = Finding(
+        code=_CODE,
+        severity=Severity.FATAL,
+        params={"reason": reason, "key": ""},
+        location=(),
+    )
+    where = f" {source}" if source else ""
+    return UnitDeclarationError(
+        f"unit declaration{where} is not valid TOML", line=line, column=column, finding=finding
+    )
 
 
 # The catalog text naming each TOML type (``type_string`` is "a string" / "en sträng").
