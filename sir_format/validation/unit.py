@@ -154,7 +154,7 @@ def _invalid(
     )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, init=False)
 class UnitDeclaration:
     """A unit's declaration (``sir-enhet.toml``); construction checks it (SIR-R206).
 
@@ -165,11 +165,16 @@ class UnitDeclaration:
         avdelningsnamn: department name used in the file; must equal ``Huvud/Avdelningsnamn``
             after trimming (SIR-R204).
         vardtyper: vårdtyp tokens the unit reports (``"IVA"``, ``"IMA"``, …); the constructor
-            also takes ``Vardtyp`` members and keeps their tokens.
+            takes any iterable of ``Vardtyp`` members or tokens and keeps the tokens.
         sofa_tid: the unit's fixed daily SOFA time (default 09:00).
         giltig_fran: first episode start date the declaration covers, or ``None``.
-        modules: wire names of the declared modules (``"Åtgärder"``, ``"NEMS"``, …).
-        actions: declared KVÅ codes; non-empty exactly when ``Åtgärder`` is declared.
+        modules: wire names of the declared modules (``"Åtgärder"``, ``"NEMS"``, …); the
+            constructor takes any iterable of them.
+        actions: declared KVÅ codes; non-empty exactly when ``Åtgärder`` is declared; the
+            constructor takes any iterable of them.
+
+    The attributes are frozen sets of strings whatever iterable the constructor was given;
+    ``dataclasses.replace`` builds a new declaration through the same checks.
     """
 
     hsa_id: str
@@ -182,7 +187,37 @@ class UnitDeclaration:
     modules: frozenset[str] = field(default_factory=frozenset)
     actions: frozenset[str] = field(default_factory=frozenset)
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        hsa_id: str,
+        officiellt_namn: str,
+        kortnamn: str,
+        avdelningsnamn: str,
+        vardtyper: Iterable[Vardtyp | str],
+        sofa_tid: time = DEFAULT_SOFA_TID,
+        giltig_fran: date | None = None,
+        modules: Iterable[str] = frozenset(),
+        actions: Iterable[str] = frozenset(),
+    ) -> None:
+        given = {
+            "hsa_id": hsa_id,
+            "officiellt_namn": officiellt_namn,
+            "kortnamn": kortnamn,
+            "avdelningsnamn": avdelningsnamn,
+            "vardtyper": vardtyper,
+            "sofa_tid": sofa_tid,
+            "giltig_fran": giltig_fran,
+            "modules": modules,
+            "actions": actions,
+        }
+        for name, value in given.items():
+            object.__setattr__(self, name, value)
+        self._normalise_and_check()
+
+    def _normalise_and_check(self) -> None:
+        """Keep every set as a frozen set of strings (tokens for ``Vardtyp`` members), then
+        check the declaration (SIR-R206)."""
         for name in _SET_FIELDS:
             value = getattr(self, name)
             if isinstance(value, Iterable) and not isinstance(value, str | frozenset):
