@@ -102,9 +102,16 @@ def recheck(
     schema = _relaxed_schema()
     if schema.validate(element):
         return Rechecked([], set())
-    errors = list(schema.error_log)
-    placed = [error for error in errors if _at_path(element, error.path) is not None]
-    invalid = _invalid_of(errors, element, cls, base) if len(placed) == len(errors) else None
+    placed = []
+    invalid: set[Location] | None = set()
+    for error in schema.error_log:
+        target = _at_path(element, error.path)
+        if target is None:
+            invalid = None
+            continue
+        placed.append(error)
+        if invalid is not None:
+            invalid.add(base + relative_location(target, element, cls))
     seen = {f.location for f in reported if f.code not in CONTENT_CODES}
     findings = name_errors(
         placed,
@@ -206,15 +213,8 @@ def _invalid(element: etree._Element, cls: type, base: Location) -> set[Location
     schema = _relaxed_schema()
     if schema.validate(element):
         return set()
-    return _invalid_of(schema.error_log, element, cls, base)
-
-
-def _invalid_of(
-    errors: Any, element: etree._Element, cls: type, base: Location
-) -> set[Location] | None:
-    """Locations of the relaxed check's ``errors``, or ``None`` if one cannot be placed."""
     found: set[Location] = set()
-    for error in errors:
+    for error in schema.error_log:
         target = _at_path(element, error.path)
         if target is None:
             return None
