@@ -42,10 +42,12 @@ from sir_format.metadata import ROOT_ELEMENT, FieldInfo, Kind, model_info
 from sir_format.models import SIRData
 
 __all__ = [
+    "WRITE_PROBLEMS",
     "Limits",
     "bind",
     "fragment_schema",
     "location_of",
+    "write_problem",
     "write_xml",
     "xml_schema",
 ]
@@ -273,6 +275,48 @@ def bind(element: etree._Element, cls: type[T]) -> T:
 # write_xml turns it into SerializeError. The accepted types and the messages are those of
 # the JSON writer (sir_format._json), so both writers refuse the same report the same way.
 
+WRITE_PROBLEMS: dict[str, str] = {
+    "not_a_list": "expected a list, got {found}",
+    "wrong_type": "expected {expected}, got {found}",
+    "surrogate": "text holds a lone surrogate, which UTF-8 cannot encode",
+    "character": "text holds {char}, a character XML 1.0 cannot represent",
+    "digits": "an integer with too many digits to write",
+    "not_finite": "a decimal must be finite (not NaN or Infinity)",
+    "time_zone": "a local time has no time zone (naive datetime)",
+    "fraction": "a local time has whole seconds (no fraction)",
+    "empty_list": "a required list is empty",
+    "missing": "a required value is missing (None)",
+}
+"""Why the XML writer cannot write a value: the English message of each reason, by key (the
+keys of the SIR-X060 texts in the catalog, which word them in Swedish and English)."""
+
+
+def _problem_pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", template)
+    regex = "".join(
+        f"(?P<{part}>.+?)" if position % 2 else re.escape(part)
+        for position, part in enumerate(parts)
+    )
+    return re.compile(f"^{regex}$")
+
+
+_PROBLEM_PATTERNS = {key: _problem_pattern(template) for key, template in WRITE_PROBLEMS.items()}
+
+
+def write_problem(message: str) -> tuple[str, dict[str, str]] | None:
+    """The key of :data:`WRITE_PROBLEMS` and the parameters of the writer's ``message``
+    (``None`` for a message of no known form)."""
+    for key, pattern in _PROBLEM_PATTERNS.items():
+        match = pattern.match(message)
+        if match is not None:
+            return key, match.groupdict()
+    return None
+
+
+def _problem_text(key: str, **params: str) -> str:
+    return WRITE_PROBLEMS[key].format(**params)
+
+
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _Formatter = Callable[[Any], str]
@@ -280,7 +324,7 @@ _Formatter = Callable[[Any], str]
 
 def _wrong_type(expected: Iterable[type], value: Any) -> TypeError:
     names = " or ".join(sorted(t.__name__ for t in expected))
-    return TypeError(f"expected {names}, got {type(value).__name__}")
+    return TypeError(_problem_text("wrong_type", expected=names, found=type(value).__name__))
 
 
 def _format_text(value: Any) -> str:
@@ -290,8 +334,8 @@ def _format_text(value: Any) -> str:
     if found:
         char = found.group()
         if "\ud800" <= char <= "\udfff":
-            raise ValueError("text holds a lone surrogate, which UTF-8 cannot encode")
-        raise ValueError(f"text holds U+{ord(char):04X}, a character XML 1.0 cannot represent")
+            raise ValueError(_problem_text("surrogate"))
+        raise ValueError(_problem_text("character", char=f"U+{ord(char):04X}"))
     return value.translate(_ESCAPES)
 
 
@@ -301,7 +345,7 @@ def _format_int(value: Any) -> str:
     try:
         return int.__repr__(value)
     except ValueError:  # above sys.get_int_max_str_digits()
-        raise ValueError("an integer with too many digits to write") from None
+        raise ValueError(_problem_text("digits")) from None
 
 
 def _format_decimal(value: Any) -> str:
@@ -310,7 +354,7 @@ def _format_decimal(value: Any) -> str:
     if type(value) is not Decimal:
         raise _wrong_type((Decimal, int), value)
     if not value.is_finite():
-        raise ValueError("a decimal must be finite (not NaN or Infinity)")
+        raise ValueError(_problem_text("not_finite"))
     return plain_decimal(value)
 
 
@@ -324,9 +368,9 @@ def _format_datetime(value: Any) -> str:
     if type(value) is not datetime:
         raise _wrong_type((datetime,), value)
     if value.tzinfo is not None:
-        raise ValueError("a local time has no time zone (naive datetime)")
+        raise ValueError(_problem_text("time_zone"))
     if value.microsecond:
-        raise ValueError("a local time has whole seconds (no fraction)")
+        raise ValueError(_problem_text("fraction"))
     return value.isoformat()
 
 
@@ -396,10 +440,10 @@ class _Slot:
                 raise _MissingValue(self.wire)
             return ()
         if type(value) is not list:
-            problem = TypeError(f"expected a list, got {type(value).__name__}")
+            problem = TypeError(_problem_text("not_a_list", found=type(value).__name__))
             raise _Located(self.wire, None, problem)
         if not value and self.required:
-            raise _Located(self.wire, None, ValueError("a required list is empty"))
+            raise _Located(self.wire, None, ValueError(_problem_text("empty_list")))
         return enumerate(value)
 
     def write_complex(self, value: Any, out: list[str], indent: str) -> None:
@@ -413,7 +457,7 @@ class _Slot:
             out.append(f"{indent}<{self.wire}/>\n")
 
 
-_MISSING = "a required value is missing (None)"
+_MISSING = _problem_text("missing")
 _Writer = Callable[[Any, list[str], str], None]
 
 

@@ -154,7 +154,8 @@ def test_an_unreadable_found_declaration_fails_only_its_files(
     code, out, err = run(capsys, "bad/ima.xml", "good/ima.xml")
     assert code == 2
     assert err.startswith(
-        "sir-format: error: unit declaration bad/sir-enhet.toml is not valid TOML"
+        "sir-format: error: SIR-R206: Unit declaration is invalid: bad/sir-enhet.toml: not valid"
+        " TOML: the error is at line 1, column 6.\n"
     )
     assert out.splitlines() == [
         "good/ima.xml: OK, 0 warnings, 1 episode, xml, profile registry",

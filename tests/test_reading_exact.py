@@ -13,6 +13,7 @@ from test_json_codec import rich_report
 import sir_format
 from sir_format import Codec, detect_format, from_xml, load, load_async, to_json, to_xml, validate
 from sir_format.errors import ParseError
+from sir_format.validation import Text
 
 EXAMPLES = Path(sir_format.__file__).parent / "examples"
 
@@ -104,7 +105,10 @@ def test_a_report_that_cannot_be_written_is_sir_x060() -> None:
     (finding,) = validate(report, profile="schema").findings
     assert (finding.code, finding.params, finding.location) == (
         "SIR-X060",
-        {"element": "Kön", "detail": "expected Kon, got int"},
+        {
+            "element": "Kön",
+            "detail": Text(sv="förväntade Kon, fick int", en="expected Kon, got int"),
+        },
         (("Vårdtillfälle", 0), ("Grunddata", None), ("Kön", None)),
     )
     assert "expected Kon, got int" in finding.message("en")

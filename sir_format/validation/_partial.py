@@ -14,12 +14,18 @@ fragment itself: a copy would double the memory of a hostile fragment); so every
 checked against its type. A model object stands in for the schema-valid part; where one of its
 fields is unusable, a :class:`Partial` wraps it and raises on reading that field (an ``is``
 comparison reads the field first, so it cannot slip through).
+
+The same relaxed check completes the schema layer's findings (:func:`recheck`): a value that
+libxml2 left unchecked after a content-model error gets the finding the schema layer would have
+given it (same code, message and location), and a value that libxml2 did report is not reported
+again.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from decimal import InvalidOperation
 from functools import cache
 from typing import Any
@@ -31,9 +37,13 @@ from sir_format._paths import Location
 from sir_format.errors import Unusable
 from sir_format.metadata import FieldInfo, Kind, model_info
 from sir_format.models import SIRData
-from sir_format.validation._schema_layer import relative_location
+from sir_format.validation._findings import Finding
+from sir_format.validation._schema_layer import name_errors, relative_location
 
-__all__ = ["Partial", "bind_partial"]
+__all__ = ["CONTENT_CODES", "Partial", "Rechecked", "bind_partial", "recheck"]
+
+CONTENT_CODES = frozenset({"SIR-X011", "SIR-X012", "SIR-X013", "SIR-X014"})
+"""Codes of content-model errors: they say where an element is, not what its value is."""
 
 _XS = f"{{{_xml.XSD_NS}}}"
 _GROUPS = {f"{_XS}sequence", f"{_XS}choice", f"{_XS}all"}
@@ -58,8 +68,70 @@ class Partial:
         return f"<partial {type(self._model).__name__}>"
 
 
+@dataclass(frozen=True, slots=True)
+class Rechecked:
+    """What the relaxed check of one fragment found."""
+
+    findings: list[Finding]
+    """Schema findings of the values the schema layer had not reported."""
+    invalid: set[Location] | None
+    """Locations of every invalid value; ``None`` when an error could not be placed."""
+
+
+def recheck(
+    element: etree._Element,
+    cls: type,
+    base: Location,
+    *,
+    reported: Sequence[Finding],
+    episode: str | None,
+    episode_index: int | None,
+    keep_lines: bool,
+    suppressed: Sequence[Location] = (),
+    flagged: Collection[Location] = (),
+) -> Rechecked:
+    """Check every value of a schema-invalid ``element`` (at ``base``) against its type.
+
+    ``reported`` are the schema layer's findings of the fragment: a value at one of their
+    locations is not reported again (a content-model finding does not count: it says where the
+    element is, not whether its value is valid). ``suppressed`` and ``flagged`` are the
+    locations the reader already reported (JSON), as for the schema layer. The elements the
+    model does not know are removed from ``element`` (see :func:`bind_partial`).
+    """
+    _prune(element, cls)
+    schema = _relaxed_schema()
+    if schema.validate(element):
+        return Rechecked([], set())
+    placed = []
+    invalid: set[Location] | None = set()
+    for error in schema.error_log:
+        target = _at_path(element, error.path)
+        if target is None:
+            invalid = None
+            continue
+        placed.append(error)
+        if invalid is not None:
+            invalid.add(base + relative_location(target, element, cls))
+    seen = {f.location for f in reported if f.code not in CONTENT_CODES}
+    findings = name_errors(
+        placed,
+        element,
+        base,
+        episode=episode,
+        episode_index=episode_index,
+        keep_lines=keep_lines,
+        suppressed=suppressed,
+        seen=seen | set(flagged),
+    )
+    return Rechecked(findings, invalid)
+
+
 def bind_partial(
-    element: etree._Element, cls: type, base: Location, replaced: Collection[Location] = ()
+    element: etree._Element,
+    cls: type,
+    base: Location,
+    replaced: Collection[Location] = (),
+    checked: Rechecked | None = None,
 ) -> Any:
     """The model of ``element`` (at ``base``) with its invalid and missing elements unusable.
 
@@ -67,11 +139,15 @@ def bind_partial(
     validated already, and is only read for source lines afterwards).
 
     ``replaced`` lists locations whose value the reader did not take as written (the JSON
-    reader's wrong types); they are unusable too. ``None`` when an error of the relaxed check
-    cannot be placed (then nothing of the fragment is trusted).
+    reader's wrong types); they are unusable too. ``checked`` is the result of :func:`recheck`
+    on the same element, when it ran (the relaxed check is not run twice). ``None`` when an
+    error of the relaxed check cannot be placed (then nothing of the fragment is trusted).
     """
-    _prune(element, cls)
-    invalid = _invalid(element, cls, base)
+    if checked is None:
+        _prune(element, cls)
+        invalid = _invalid(element, cls, base)
+    else:
+        invalid = checked.invalid
     if invalid is None:
         return None
     return _Binder(invalid | set(replaced)).complex(element, cls, base)

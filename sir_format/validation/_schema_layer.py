@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,7 @@ from sir_format.models import Huvud, SIRData
 from sir_format.validation._core import Finding, Severity, Text
 from sir_format.validation._masking import protect
 
-__all__ = ["check_fragment", "display_name", "relative_location"]
+__all__ = ["check_fragment", "display_name", "name_errors", "relative_location"]
 
 _T = etree.ErrorTypes
 _SEV = Severity.FATAL
@@ -194,18 +194,45 @@ def check_fragment(
     schema = _xml.fragment_schema()
     if schema.validate(element):
         return []
+    return name_errors(
+        schema.error_log,
+        element,
+        base,
+        episode=episode,
+        episode_index=episode_index,
+        keep_lines=keep_lines,
+        suppressed=suppressed,
+    )
+
+
+def name_errors(
+    errors: Iterable[Any],
+    element: etree._Element,
+    base: Location,
+    *,
+    episode: str | None,
+    episode_index: int | None,
+    keep_lines: bool,
+    suppressed: Sequence[Location] = (),
+    seen: Collection[Location] = (),
+) -> list[Finding]:
+    """The findings of libxml2 ``errors`` on ``element`` (at ``base``), one per location.
+
+    Errors at a location in ``seen`` (already reported) or below one of ``suppressed`` are left
+    out.
+    """
     field = _ROOT_FIELDS.get(display_name(element))
     top_cls: type = field.python_type if field is not None else SIRData
     findings: list[Finding] = []
-    seen: set[Location] = set()
-    for error in schema.error_log:
+    done: set[Location] = set(seen)
+    for error in errors:
         target = _resolve(error, element)
         code, params, location = _classify(error, target, element, top_cls)
         variant = params.pop(VARIANT, None)
         absolute = base + location
-        if absolute in seen or _is_suppressed(absolute, suppressed):
+        if absolute in done or _is_suppressed(absolute, suppressed):
             continue
-        seen.add(absolute)
+        done.add(absolute)
         params, raw = protect(absolute, params, error.message, (target.text,))
         line = (error.line or target.sourceline) if keep_lines else None
         findings.append(

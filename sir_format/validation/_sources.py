@@ -65,6 +65,7 @@ from sir_format.validation._fragments import (
     Problem,
     Source,
 )
+from sir_format.validation.catalog import get_rule
 
 __all__ = [
     "EPISODE",  # the fragment types are defined in _fragments and re-exported
@@ -625,12 +626,26 @@ def _written(report: SIRData, index: int | None) -> etree._Element | Problem:
         return Problem(
             "SIR-X060",
             Layer.SCHEMA,
-            {"element": element, "detail": exc.message},
+            {"element": element, "detail": _unwritable_detail(exc.message)},
             location=location,
             episode_index=index,
             raw=str(exc),
         )
     return etree.fromstring(data, _xml._parser())
+
+
+def _unwritable_detail(message: str) -> Text | str:
+    """Why a value cannot be written, in Swedish and English (the SIR-X060 texts of the
+    catalog); the writer's own message if it is of no known form."""
+    known = _xml.write_problem(message)
+    if known is None:
+        return message
+    key, found = known
+    params: dict[str, Any] = dict(found)
+    if "expected" in params:  # "Decimal or int": the names of the types, joined per language
+        names = found["expected"].split(" or ")
+        params["expected"] = Text(sv=" eller ".join(names), en=" or ".join(names))
+    return get_rule("SIR-X060").text(key, **params)
 
 
 _STEP = re.compile(r"^(.*?)(?:\[(\d+)\])?$")

@@ -42,6 +42,7 @@ from sir_format._cli import (
     add_lang_argument,
     check_files,
     collect_inputs,
+    error_message,
     os_reason,
     read_input,
     register,
@@ -188,8 +189,8 @@ class _Units:
             return UnitDeclaration.load(path)
         except InvalidUnitDeclarationError:
             return path  # each report then carries the SIR-R206 findings
-        except SirFormatError as error:
-            raise UsageError(str(error)) from None
+        except SirFormatError as error:  # a SIR-R206 finding, when it has one, in the language
+            raise UsageError(error_message(error)) from None
 
 
 @dataclass(slots=True)

@@ -154,7 +154,7 @@ def _invalid(
     )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, init=False)
 class UnitDeclaration:
     """A unit's declaration (``sir-enhet.toml``); construction checks it (SIR-R206).
 
@@ -165,11 +165,16 @@ class UnitDeclaration:
         avdelningsnamn: department name used in the file; must equal ``Huvud/Avdelningsnamn``
             after trimming (SIR-R204).
         vardtyper: vårdtyp tokens the unit reports (``"IVA"``, ``"IMA"``, …); the constructor
-            also takes ``Vardtyp`` members and keeps their tokens.
+            takes any iterable of ``Vardtyp`` members or tokens and keeps the tokens.
         sofa_tid: the unit's fixed daily SOFA time (default 09:00).
         giltig_fran: first episode start date the declaration covers, or ``None``.
-        modules: wire names of the declared modules (``"Åtgärder"``, ``"NEMS"``, …).
-        actions: declared KVÅ codes; non-empty exactly when ``Åtgärder`` is declared.
+        modules: wire names of the declared modules (``"Åtgärder"``, ``"NEMS"``, …); the
+            constructor takes any iterable of them.
+        actions: declared KVÅ codes; non-empty exactly when ``Åtgärder`` is declared; the
+            constructor takes any iterable of them.
+
+    The attributes are frozen sets of strings whatever iterable the constructor was given;
+    ``dataclasses.replace`` builds a new declaration through the same checks.
     """
 
     hsa_id: str
@@ -182,7 +187,37 @@ class UnitDeclaration:
     modules: frozenset[str] = field(default_factory=frozenset)
     actions: frozenset[str] = field(default_factory=frozenset)
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        hsa_id: str,
+        officiellt_namn: str,
+        kortnamn: str,
+        avdelningsnamn: str,
+        vardtyper: Iterable[Vardtyp | str],
+        sofa_tid: time = DEFAULT_SOFA_TID,
+        giltig_fran: date | None = None,
+        modules: Iterable[str] = frozenset(),
+        actions: Iterable[str] = frozenset(),
+    ) -> None:
+        given = {
+            "hsa_id": hsa_id,
+            "officiellt_namn": officiellt_namn,
+            "kortnamn": kortnamn,
+            "avdelningsnamn": avdelningsnamn,
+            "vardtyper": vardtyper,
+            "sofa_tid": sofa_tid,
+            "giltig_fran": giltig_fran,
+            "modules": modules,
+            "actions": actions,
+        }
+        for name, value in given.items():
+            object.__setattr__(self, name, value)
+        self._normalise_and_check()
+
+    def _normalise_and_check(self) -> None:
+        """Keep every set as a frozen set of strings (tokens for ``Vardtyp`` members), then
+        check the declaration (SIR-R206)."""
         for name in _SET_FIELDS:
             value = getattr(self, name)
             if isinstance(value, Iterable) and not isinstance(value, str | frozenset):
@@ -224,10 +259,7 @@ class UnitDeclaration:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            message, line, column = _split_toml_error(str(exc))
-            raise UnitDeclarationError(
-                f"unit declaration{where} is not valid TOML: {message}", line=line, column=column
-            ) from None
+            raise _not_toml(exc, text, source) from None
         except RecursionError:  # arrays or inline tables nested deeper than the parser goes
             raise UnitDeclarationError(
                 f"unit declaration{where} cannot be read: it is nested too deeply"
@@ -293,14 +325,37 @@ class UnitDeclaration:
 # -- reading raw TOML data ---------------------------------------------------------------
 
 
-def _split_toml_error(message: str) -> tuple[str, int | None, int | None]:
-    match = re.search(r"\s*\(at line (\d+), column (\d+)\)\s*$", message)
-    if match is None:
-        match_line = re.search(r"\s*\(at line (\d+)\)\s*$", message)
-        if match_line is None:
-            return message, None, None
-        return message[: match_line.start()], int(match_line.group(1)), None
-    return message[: match.start()], int(match.group(1)), int(match.group(2))
+def _toml_position(exc: tomllib.TOMLDecodeError, text: str) -> tuple[int, int]:
+    """Line and column (1-based) of a TOML syntax error: the exception's own attributes where
+    the parser has them, else the position its message ends with (``(at line L, column C)``;
+    ``(at end of document)`` is the position after the last character)."""
+    line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+    if isinstance(line, int) and isinstance(column, int):
+        return line, column
+    match = re.search(r"\(at line (\d+), column (\d+)\)\s*$", str(exc))
+    if match is not None:
+        return int(match.group(1)), int(match.group(2))
+    last = text.rsplit("\n", 1)[-1]
+    return text.count("\n") + 1, len(last) + 1
+
+
+def _not_toml(exc: tomllib.TOMLDecodeError, text: str, source: str | None) -> UnitDeclarationError:
+    """The error of a declaration that is not TOML: the line and column, in our own words
+    (a SIR-R206 finding in Swedish and English), never the TOML parser's text."""
+    line, column = _toml_position(exc, text)
+    reason = get_rule(_CODE).text("not_toml", line=line, column=column)
+    if source:
+        reason = Text(sv=f"{source}: {reason.sv}", en=f"{source}: {reason.en}")
+    finding = Finding(
+        code=_CODE,
+        severity=Severity.FATAL,
+        params={"reason": reason, "key": ""},
+        location=(),
+    )
+    where = f" {source}" if source else ""
+    return UnitDeclarationError(
+        f"unit declaration{where} is not valid TOML", line=line, column=column, finding=finding
+    )
 
 
 # The catalog text naming each TOML type (``type_string`` is "a string" / "en sträng").

@@ -45,7 +45,7 @@ from sir_format.validation._core import (
 )
 from sir_format.validation._findings import Finding, Hit
 from sir_format.validation._masking import protect
-from sir_format.validation._partial import bind_partial
+from sir_format.validation._partial import Rechecked, bind_partial, recheck
 from sir_format.validation._schema_layer import check_fragment
 from sir_format.validation._sources import (
     EPISODE,
@@ -372,20 +372,7 @@ class _Run:
             if not schema_on:
                 continue
             key = self._key(item)
-            errors = (
-                []
-                if item.element is None
-                else list(
-                    check_fragment(
-                        item.element,
-                        item.location,
-                        episode=key,
-                        episode_index=item.index,
-                        keep_lines=item.keep_lines,
-                        suppressed=item.suppressed,
-                    )
-                )
-            )
+            errors, checked = _schema_findings(item, key)
             yield from errors
             failed = item.failed or bool(errors)
             model = None if failed or not (self.bind or registry_on) else _model_of(item)
@@ -397,7 +384,7 @@ class _Run:
                 yield from self._header(item, model, file_factories, file_rules)
             elif self.header_state == "ok":
                 if model is None:
-                    model = _partial_model(item)
+                    model = _partial_model(item, checked)
                 if model is None:
                     self.skipped.append(
                         SkippedRules(
@@ -709,13 +696,53 @@ def _plan(
     return plan
 
 
-def _partial_model(item: Fragment) -> Any:
+def _schema_findings(item: Fragment, key: str | None) -> tuple[list[Finding], Rechecked | None]:
+    """The schema layer's findings of a fragment, completed by the relaxed check where it
+    failed (the values libxml2 left unchecked), and the relaxed check's result."""
+    if item.element is None:
+        return [], None
+    errors = check_fragment(
+        item.element,
+        item.location,
+        episode=key,
+        episode_index=item.index,
+        keep_lines=item.keep_lines,
+        suppressed=item.suppressed,
+    )
+    checked = _recheck(item, key, errors) if errors else None
+    if checked is not None:
+        errors.extend(checked.findings)
+    return errors, checked
+
+
+def _recheck(item: Fragment, key: str | None, errors: Sequence[Finding]) -> Rechecked | None:
+    """The relaxed check of a schema-invalid fragment (see :mod:`._partial`): the findings of
+    the values libxml2 left unchecked, and where the invalid values are."""
+    if item.element is None:
+        return None
+    try:
+        return recheck(
+            item.element,
+            HEADER_CLASS if item.role == HEADER else EPISODE_CLASS,
+            item.location,
+            reported=errors,
+            episode=key,
+            episode_index=item.index,
+            keep_lines=item.keep_lines,
+            suppressed=item.suppressed,
+            flagged=item.flagged,
+        )
+    except Exception:  # pragma: no cover - a safety net: the schema layer's findings stand
+        return None
+
+
+def _partial_model(item: Fragment, checked: Rechecked | None) -> Any:
     """A schema-invalid episode bound partially (see :mod:`._partial`), or ``None``."""
     if item.element is None:
         return None
     replaced = (*item.suppressed, *item.flagged)
     try:
-        return bind_partial(item.element, EPISODE_CLASS, item.location, replaced)
+        return bind_partial(item.element, EPISODE_CLASS, item.location, replaced, checked)
     except Exception:  # pragma: no cover - a safety net: the episode is then skipped whole
         return None
 

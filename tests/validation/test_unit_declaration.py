@@ -527,8 +527,17 @@ def _text_names_used_by_the_reader() -> set[str]:
         and len(node.args) > 1
         and isinstance(node.args[1], ast.Constant)
     }
+    named = {  # get_rule(_CODE).text("name", ...)
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "text"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    }
     conditional = {"mandatory_module", "unknown_module"}  # chosen by an expression
-    return used | conditional | set(unit_module._TOML_TYPES.values())
+    return used | named | conditional | set(unit_module._TOML_TYPES.values())
 
 
 def test_every_reason_text_is_in_the_catalog_and_used() -> None:
