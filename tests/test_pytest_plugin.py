@@ -1,0 +1,150 @@
+"""The opt-in pytest plugin ``sir_format.testing.pytest_plugin``, run in pytest subprocesses
+outside this repository (so that its conftest and settings play no part)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import sir_format
+from sir_format.testing.pytest_plugin import TestData, _derive
+
+PLUGIN = "sir_format.testing.pytest_plugin"
+
+INERT = """
+import sys
+
+def test_nothing_of_sir_format_is_loaded():
+    loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("sir_format", "hypothesis"))
+    assert loaded == []
+"""
+
+OPTED_IN_BUT_UNUSED = """
+import sys
+
+def test_strategies_wait_for_a_fixture():
+    assert "hypothesis" not in sys.modules
+    assert "sir_format.testing.strategies" not in sys.modules
+"""
+
+USES_FIXTURES = """
+import hashlib, json, os
+import pytest
+import sir_format
+from sir_format.models import Vardtyp
+
+def record(name, value):
+    with open(os.environ["SIR_RECORD"], "a", encoding="utf-8") as out:
+        out.write(json.dumps([name, value]) + "\\n")
+
+def digest(report):
+    return hashlib.sha256(sir_format.to_xml(report)).hexdigest()
+
+def test_valid(sir_valid_report, sir_seed):
+    assert sir_format.validate(sir_valid_report).ok
+    record("valid", [sir_seed, digest(sir_valid_report)])
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_parametrized(sir_valid_report, n):
+    record(f"param{n}", digest(sir_valid_report))
+
+def test_factory(sir_testdata):
+    first = sir_testdata.report(vardtyp="IVA", max_episodes=1)
+    second = sir_testdata.report(vardtyp="IVA", max_episodes=1)
+    several = sir_testdata.reports(2, ima=True)
+    assert [e.grunddata.vardtyp for e in (*first.vardtillfalle, *second.vardtillfalle)] == [
+        Vardtyp.IVA, Vardtyp.IVA
+    ]
+    assert {e.grunddata.vardtyp for r in several for e in r.vardtillfalle} == {Vardtyp.IMA}
+    assert len({digest(r) for r in several}) == 2
+    record("factory", [digest(first), digest(second)])
+"""
+
+FAILS = """
+def test_fails(sir_valid_report):
+    assert sir_valid_report is None
+
+def test_fails_without_data():
+    assert False
+"""
+
+
+def pytest_run(
+    tmp_path: Path, source: str, *args: str, record: Path | None = None, hash_seed: str = "0"
+) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "test_it.py").write_text(source, encoding="utf-8")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PYTEST_", "HYPOTHESIS_", "SIR_"))
+    }
+    env["PYTHONHASHSEED"] = hash_seed
+    if record is not None:
+        env["SIR_RECORD"] = str(record)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args, "test_it.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=env,
+    )
+
+
+def records(path: Path) -> dict[str, object]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return dict(map(json.loads, lines))
+
+
+def test_a_session_that_does_not_opt_in_is_untouched(tmp_path: Path) -> None:
+    done = pytest_run(tmp_path, INERT + "\n\ndef test_asks(sir_valid_report):\n    pass\n")
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[-1].startswith("1 passed, 1 error")
+    assert "fixture 'sir_valid_report' not found" in done.stdout
+    assert "sir_testdata" not in done.stdout  # not among the available fixtures either
+
+
+def test_opting_in_imports_nothing_until_a_fixture_is_used(tmp_path: Path) -> None:
+    done = pytest_run(tmp_path, OPTED_IN_BUT_UNUSED, "-p", PLUGIN)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1].startswith("1 passed")
+
+
+def test_fixtures_are_seeded_per_test_and_reproducible(tmp_path: Path) -> None:
+    runs = []
+    for name, extra, hash_seed in (
+        ("a", (), "1"),
+        ("b", (), "2"),
+        ("c", ("--hypothesis-seed=5",), "1"),
+    ):
+        record = tmp_path / f"{name}.jsonl"
+        done = pytest_run(
+            tmp_path, USES_FIXTURES, "-p", PLUGIN, *extra, record=record, hash_seed=hash_seed
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        runs.append(records(record))
+    first, again, other_seed = runs
+    assert first == again  # across processes with different hash seeds
+    assert first["param1"] != first["param2"]  # each test its own data
+    factory = first["factory"]
+    assert isinstance(factory, list) and factory[0] != factory[1]  # each call its own draw
+    assert other_seed["valid"] != first["valid"]
+    assert other_seed["factory"] != first["factory"]
+    # --hypothesis-seed is the base seed when --sir-seed is not given: the same data as
+    # TestData drawing here with the seed of base 5 and the test's node id.
+    seed = _derive(5, "test_it.py::test_valid")
+    report = TestData(seed).report()
+    assert isinstance(report, sir_format.SIRData)
+    assert other_seed["valid"] == [seed, hashlib.sha256(sir_format.to_xml(report)).hexdigest()]
+
+
+def test_a_failing_test_names_its_seed(tmp_path: Path) -> None:
+    done = pytest_run(tmp_path, FAILS, "-p", PLUGIN, "--sir-seed", "12")
+    assert done.returncode == 1
+    assert done.stdout.count("sir-format test data") == 1  # only the test that used the data
+    assert "base seed 12: rerun with --sir-seed=12 for the same data" in done.stdout
