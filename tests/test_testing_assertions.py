@@ -130,3 +130,30 @@ def test_a_bad_mapping_is_refused(mapping: dict[str, object], message: str) -> N
 def test_a_bad_ignore_pattern_is_refused() -> None:
     with pytest.raises(ValueError, match=r"^ignore: not a regular expression: "):
         assert_rejected_for(DISCHARGE, ["E-042"], THEIR_CODES, ignore=["("])
+
+
+def test_a_manifest_entry_is_a_case() -> None:
+    entry = {
+        "name": "invalid-0001-R021-discharge-before-admission.xml",
+        "format": "xml",
+        "valid": False,
+        "label": {
+            "defect": DISCHARGE.defect,
+            "layer": DISCHARGE.layer,
+            "expected": sorted(DISCHARGE.expected),
+            "location": {
+                "path": DISCHARGE.path,
+                "xpath": DISCHARGE.xpath,
+                "json_pointer": DISCHARGE.json_pointer,
+            },
+            "before": DISCHARGE.before,
+            "after": DISCHARGE.after,
+        },
+    }
+    assert assert_rejected_for(entry, ["E-042"], THEIR_CODES) == {"SIR-R021"}
+    assert assert_rejected_for(entry["label"], ["E-042"], THEIR_CODES) == {"SIR-R021"}
+    with pytest.raises(AssertionError) as raised:
+        assert_rejected_for(entry, ["E-200"], THEIR_CODES)
+    assert str(raised.value).splitlines()[0] == HEAD
+    with pytest.raises(ValueError, match=r"^case: not an invalid case, a label, or a manifest"):
+        assert_rejected_for({"name": "valid-0001.xml", "valid": True}, ["E-042"], THEIR_CODES)

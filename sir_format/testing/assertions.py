@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sir_format._privacy import mask_embedded_identities
 from sir_format.testing._defects import InvalidCase, Label
@@ -71,8 +72,35 @@ def _compile_all(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
         raise ValueError(f"ignore: not a regular expression: {error}") from None
 
 
+@dataclass(frozen=True, slots=True)
+class _Labelled:
+    defect: str
+    layer: str
+    path: str
+    expected: frozenset[str]
+
+
+def _labelled(case: InvalidCase | Label | Mapping[str, Any]) -> _Labelled:
+    if isinstance(case, InvalidCase):
+        case = case.label
+    if isinstance(case, Label):
+        return _Labelled(case.defect, case.layer, case.path, case.expected)
+    label = case.get("label", case)  # a manifest entry, or the label in it
+    try:
+        return _Labelled(
+            str(label["defect"]),
+            str(label["layer"]),
+            str(label["location"]["path"]),
+            frozenset(map(str, label["expected"])),
+        )
+    except (KeyError, TypeError):
+        raise ValueError(
+            "case: not an invalid case, a label, or a manifest entry with a label"
+        ) from None
+
+
 def assert_rejected_for(
-    case: InvalidCase | Label,
+    case: InvalidCase | Label | Mapping[str, Any],
     their_findings: Iterable[str],
     mapping: Mapping[str, str | Iterable[str]] | CodeMap,
     *,
@@ -81,7 +109,9 @@ def assert_rejected_for(
     """Assert that another validator rejected ``case`` for the reason its label gives.
 
     Args:
-        case: the invalid case (or its label) the other validator was given.
+        case: the invalid case the other validator was given: an ``InvalidCase``, its
+            ``Label``, or the entry of a corpus's ``manifest.json`` (a mapping, as read with
+            :func:`json.load`).
         their_findings: what it reported, one string per finding (a code, a message, or a
             line holding both).
         mapping: their codes or messages (regular expressions) to ours; see :class:`CodeMap`.
@@ -96,9 +126,10 @@ def assert_rejected_for(
             maps to an unexpected code; or a finding maps to no code at all. The message names
             the defect, its location, the expected codes and each offending finding (identity
             numbers in them masked).
-        ValueError: a bad mapping or ``ignore`` pattern (see :class:`CodeMap`).
+        ValueError: a bad mapping or ``ignore`` pattern (see :class:`CodeMap`), or a mapping
+            given as ``case`` that holds no label.
     """
-    label = case.label if isinstance(case, InvalidCase) else case
+    label = _labelled(case)
     codes = mapping if isinstance(mapping, CodeMap) else CodeMap(mapping)
     skipped = _compile_all(ignore)
     findings = [
@@ -128,7 +159,7 @@ def assert_rejected_for(
     return found
 
 
-def _expected(label: Label) -> str:
+def _expected(label: _Labelled) -> str:
     codes = sorted(label.expected)
     return codes[0] if len(codes) == 1 else "one of " + ", ".join(codes)
 
