@@ -64,6 +64,17 @@ def test_factory(sir_testdata):
     record("factory", [digest(first), digest(second)])
 """
 
+INVALID = """
+def test_invalid(sir_invalid_case, sir_testdata):
+    from sir_format.testing import check_case
+    assert check_case(sir_invalid_case) == []
+    more = sir_testdata.invalid_cases(2, ["SIR-X020"], format="json")
+    assert [c.label.expected for c in more] == [frozenset({"SIR-X020"})] * 2
+    assert more[0].payload != more[1].payload and {c.format for c in more} == {"json"}
+    one = sir_testdata.invalid_case(["SIR-X024"], format="xml")
+    assert check_case(one) == [] and one.label.expected == {"SIR-X024"}
+"""
+
 FAILS = """
 def test_fails(sir_valid_report):
     assert sir_valid_report is None
@@ -115,36 +126,43 @@ def test_opting_in_imports_nothing_until_a_fixture_is_used(tmp_path: Path) -> No
     assert done.stdout.splitlines()[-1].startswith("1 passed")
 
 
+def drawn_here(base: int, test: str, call: int = 0) -> list[object]:
+    """[seed, digest] of the report that the fixtures give ``test`` with ``base``, drawn in
+    this process."""
+    seed = _derive(base, f"test_it.py::{test}")
+    data = TestData(seed)
+    for _ in range(call):
+        data.report()
+    report = data.report()
+    assert isinstance(report, sir_format.SIRData)
+    return [seed, hashlib.sha256(sir_format.to_xml(report)).hexdigest()]
+
+
 def test_fixtures_are_seeded_per_test_and_reproducible(tmp_path: Path) -> None:
     runs = []
-    for name, extra, hash_seed in (
-        ("a", (), "1"),
-        ("b", (), "2"),
-        ("c", ("--hypothesis-seed=5",), "1"),
-    ):
+    for name, extra, hash_seed in (("a", (), "1"), ("b", ("--hypothesis-seed=5",), "2")):
         record = tmp_path / f"{name}.jsonl"
         done = pytest_run(
             tmp_path, USES_FIXTURES, "-p", PLUGIN, *extra, record=record, hash_seed=hash_seed
         )
         assert done.returncode == 0, done.stdout + done.stderr
         runs.append(records(record))
-    first, again, other_seed = runs
-    assert first == again  # across processes with different hash seeds
-    assert first["param1"] != first["param2"]  # each test its own data
-    factory = first["factory"]
+    default, other_seed = runs
+    # The same data in any process: these subprocesses and this one have other hash seeds.
+    assert default["valid"] == drawn_here(0, "test_valid")
+    # --hypothesis-seed is the base seed when --sir-seed is not given.
+    assert other_seed["valid"] == drawn_here(5, "test_valid")
+    assert other_seed["valid"] != default["valid"]
+    assert other_seed["factory"] != default["factory"]
+    assert default["param1"] != default["param2"]  # each test its own data
+    factory = default["factory"]
     assert isinstance(factory, list) and factory[0] != factory[1]  # each call its own draw
-    assert other_seed["valid"] != first["valid"]
-    assert other_seed["factory"] != first["factory"]
-    # --hypothesis-seed is the base seed when --sir-seed is not given: the same data as
-    # TestData drawing here with the seed of base 5 and the test's node id.
-    seed = _derive(5, "test_it.py::test_valid")
-    report = TestData(seed).report()
-    assert isinstance(report, sir_format.SIRData)
-    assert other_seed["valid"] == [seed, hashlib.sha256(sir_format.to_xml(report)).hexdigest()]
 
 
-def test_a_failing_test_names_its_seed(tmp_path: Path) -> None:
-    done = pytest_run(tmp_path, FAILS, "-p", PLUGIN, "--sir-seed", "12")
+def test_invalid_cases_and_a_failing_test_that_names_its_seed(tmp_path: Path) -> None:
+    done = pytest_run(tmp_path, INVALID + FAILS, "-p", PLUGIN, "--sir-seed", "12")
     assert done.returncode == 1
+    assert done.stdout.splitlines()[-1].startswith("2 failed, 1 passed"), done.stdout
+    assert "test_it.py::test_invalid" not in done.stdout  # it passed
     assert done.stdout.count("sir-format test data") == 1  # only the test that used the data
     assert "base seed 12: rerun with --sir-seed=12 for the same data" in done.stdout

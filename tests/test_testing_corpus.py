@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import sir_format
 from sir_format import cli
+from sir_format.domain.embedded import embedded_identity_numbers
 from sir_format.models import Vardtyp
 from sir_format.testing import reports, seeded_example, seeded_examples, write_corpus
 from sir_format.testing.corpus import MANIFEST, MANIFEST_VERSION, manifest_bytes, schema_version
@@ -113,6 +114,52 @@ def test_a_corpus_of_valid_reports(tmp_path: Path) -> None:
     )
 
 
+def test_a_corpus_of_invalid_cases(tmp_path: Path) -> None:
+    out = tmp_path / "cases"
+    corpus = write_corpus(
+        out,
+        valid=1,
+        invalid=3,
+        seed=2,
+        formats=("xml", "json"),
+        defects=["SIR-X020", "X021-pattern"],
+    )
+    manifest = json.loads((out / MANIFEST).read_bytes())
+    assert sorted(tree(out)) == sorted([MANIFEST, *(f.name for f in corpus.files)])
+    entries = manifest["files"]
+    assert [e["name"] for e in entries[:2]] == ["valid-0001.xml", "valid-0001.json"]
+    invalid = entries[2:]
+    assert [e["name"][:13] for e in invalid] == [f"invalid-000{n}-" for n in range(1, 7)]
+    assert [e["format"] for e in invalid] == ["xml"] * 3 + ["json"] * 3
+    assert manifest["settings"]["defects"] == ["SIR-X020", "X021-pattern"]
+    for entry, file in zip(invalid, corpus.files[2:], strict=True):
+        label = entry["label"]
+        assert file.label is not None and not file.valid
+        assert entry["valid"] is False
+        assert (
+            entry["name"] == f"invalid-{entry['name'][8:12]}-{label['defect']}.{entry['format']}"
+        )
+        assert label["defect"].startswith(("X020-", "X021-pattern"))
+        assert label == {
+            "defect": file.label.defect,
+            "layer": "schema",
+            "expected": sorted(file.label.expected),
+            "location": {
+                "path": file.label.path,
+                "xpath": file.label.xpath,
+                "json_pointer": file.label.json_pointer,
+            },
+            "before": file.label.before,
+            "after": file.label.after,
+        }
+        # The file gives exactly the findings its label expects.
+        found = {f.code for f in sir_format.validate(out / entry["name"]).findings}
+        assert found and found <= set(label["expected"]), entry["name"]
+    # Identity numbers in labels are masked unless asked for.
+    assert embedded_identity_numbers((out / MANIFEST).read_text(encoding="utf-8")) == []
+    assert manifest["settings"]["reveal_identities"] is False
+
+
 def test_write_corpus_refuses_bad_arguments(tmp_path: Path) -> None:
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "old.xml").write_bytes(b"")
@@ -126,6 +173,8 @@ def test_write_corpus_refuses_bad_arguments(tmp_path: Path) -> None:
         write_corpus(tmp_path / "a", valid=-1, seed=1)
     with pytest.raises(ValueError, match=r"^identity: number 1 of the list is not a valid"):
         write_corpus(tmp_path / "a", valid=1, seed=1, identity=["199001011234"])
+    with pytest.raises(ValueError, match=r"^no defect is named 'SIR-R999' or reports it$"):
+        write_corpus(tmp_path / "a", valid=0, invalid=1, seed=1, defects=["SIR-R999"])
     with pytest.raises(sir_format.SirFormatError, match=r"^vardtyp: 'ICU' is not a Vardtyp"):
         write_corpus(tmp_path / "a", valid=1, seed=1, vardtyp="ICU")
     assert not (tmp_path / "a").exists()
@@ -153,22 +202,25 @@ def test_same_seed_gives_a_byte_identical_corpus_in_any_process(tmp_path: Path) 
         done = subprocess.run(
             [
                 sys.executable, "-m", "sir_format", "testdata", "generate", "--valid", "3",
-                "--format", "xml,json", "--seed", seed, "--out", str(out), "--lang", "en",
+                "--invalid", "2", "--format", "xml,json", "--seed", seed, "--out", str(out),
+                "--lang", "en",
             ],
             capture_output=True, text=True, timeout=300, check=False,
             env={**os.environ, **env_seed},
         )  # fmt: skip
         assert done.returncode == 0, done.stderr
         assert done.stdout == ""
-        assert done.stderr == f"wrote 6 files and manifest.json to {out}\n"
+        assert done.stderr == f"wrote 10 files and manifest.json to {out}\n"
         runs[name] = tree(out)
-    assert len(runs["a"]) == 7
+    assert len(runs["a"]) == 11
     assert runs["a"] == runs["b"]  # every name, every byte
-    assert runs["c"].keys() == runs["a"].keys()
     # The first report is the strategy's simplest one whatever the seed; the others differ.
     assert runs["c"]["valid-0001.xml"] == runs["a"]["valid-0001.xml"]
     for name in ("valid-0002.xml", "valid-0002.json", "valid-0003.xml", "valid-0003.json"):
         assert runs["c"][name] != runs["a"][name]
+    invalid_a = [runs["a"][name] for name in sorted(runs["a"]) if name.startswith("invalid-")]
+    invalid_c = [runs["c"][name] for name in sorted(runs["c"]) if name.startswith("invalid-")]
+    assert len(invalid_a) == len(invalid_c) == 4 and invalid_a != invalid_c
 
 
 def test_the_command_matches_the_function(tmp_path: Path) -> None:

@@ -230,7 +230,8 @@ def write_corpus(
 
     Each valid report is written in every format of ``formats`` (``valid-0001.xml``,
     ``valid-0001.json``: the same report); invalid cases are drawn for each format on its own
-    (``invalid-0001-<defect>.xml``), since a defect of the document exists in one format.
+    and numbered on after the cases of the format before (``invalid-0001-<defect>.xml``),
+    since a defect of the document exists in one format.
     The same arguments and versions give a byte-identical directory.
 
     Args:
@@ -265,22 +266,22 @@ def write_corpus(
     files: list[CorpusFile] = []
     payloads: list[bytes] = []
     valid_reports = seeded_examples(reports(**options), valid, seed=seed, key=to_xml)
-    width = max(4, len(str(max(valid, invalid))))
+    width = max(4, len(str(max(valid, invalid * len(chosen)))))
     for number, report in enumerate(valid_reports, start=1):
         for fmt in chosen:
             files.append(CorpusFile(f"valid-{number:0{width}d}.{fmt}", fmt, None))
             payloads.append(_encode(report, fmt))
-    if invalid:
-        for fmt in chosen:
-            for number, case in enumerate(
-                _invalid_cases(
-                    invalid, seed, defects, options, fmt=fmt, reveal_identities=reveal_identities
-                ),
-                start=1,
-            ):
-                name = f"invalid-{number:0{width}d}-{_safe(case.label.defect)}.{fmt}"
-                files.append(CorpusFile(name, fmt, case.label))
-                payloads.append(case.payload)
+    cases = [
+        case
+        for fmt in (chosen if invalid else ())
+        for case in _invalid_cases(
+            invalid, seed, defects, options, fmt=fmt, reveal_identities=reveal_identities
+        )
+    ]
+    for number, case in enumerate(cases, start=1):
+        name = f"invalid-{number:0{width}d}-{_safe(case.label.defect)}.{case.format}"
+        files.append(CorpusFile(name, case.format, case.label))
+        payloads.append(case.payload)
 
     manifest = _manifest(
         files,
