@@ -317,3 +317,21 @@ def test_the_parser_is_built_without_hypothesis() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "--seed S" in done.stdout and "--reveal-identities" in done.stdout
+
+
+def test_defects_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    args = ["testdata", "generate", "--invalid", "1", "--format", "json", "--seed", "4"]
+    defects = ["--defects", "SIR-X020,X024-too-long", "--defects", "X021-pattern"]
+    assert cli.main([*args, *defects, "--out", str(out)]) == 0
+    assert capsys.readouterr().err == f"skrev 1 fil och manifest.json till {out}\n"
+    manifest = json.loads((out / MANIFEST).read_bytes())
+    assert manifest["settings"]["defects"] == ["SIR-X020", "X021-pattern", "X024-too-long"]
+    assert manifest["settings"]["unit"] is None
+    (entry,) = manifest["files"]
+    assert entry["label"]["defect"].startswith(("X020-", "X021-", "X024-"))
+    assert cli.main([*args, "--defects", "NOPE", "--out", str(tmp_path / "other")]) == 2
+    assert capsys.readouterr().err == (
+        "sir-format: fel: kan inte skapa korpusen: no defect is named 'NOPE' or reports it\n"
+    )
+    assert not (tmp_path / "other").exists()
