@@ -49,6 +49,12 @@ def test_seeded_examples_of_a_small_strategy() -> None:
         seeded_examples(st.integers(), -1, seed=1)
 
 
+def test_a_strategy_that_rejects_everything() -> None:
+    never = st.integers().filter(lambda n: False)
+    with pytest.raises(ValueError, match=r"^the strategy gave 0 distinct examples, not 1$"):
+        seeded_examples(never, 1, seed=1)
+
+
 def test_distinct_by_key() -> None:
     drawn = seeded_examples(st.integers(0, 100), 2, seed=5, key=lambda n: n % 2)
     assert sorted(n % 2 for n in drawn) == [0, 1]

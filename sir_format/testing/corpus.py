@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
 
 import sir_format
 from sir_format._files import write_atomically
@@ -126,7 +127,11 @@ def seeded_examples(
             break
         # A run starts with the simplest example, seen already after the first run.
         wanted = count - len(found) if round_ == 0 else 2 * (count - len(found)) + 1
-        for example in _run(strategy, wanted, _round_seed(seed, round_)):
+        try:
+            drawn = _run(strategy, wanted, _round_seed(seed, round_))
+        except Unsatisfiable:  # every draw was rejected: other seeds would fare no better
+            break
+        for example in drawn:
             found.setdefault(key(example), example)
     if len(found) < count:
         raise ValueError(f"the strategy gave {len(found)} distinct examples, not {count}")
