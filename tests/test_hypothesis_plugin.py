@@ -7,12 +7,15 @@ import os
 import subprocess
 import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis_profiles import examples
 
 from sir_format.domain import hsa_id, personnummer, samordningsnummer
-from sir_format.models import Diagnoser, Grunddata, Huvud, Personnummertyp
+from sir_format.metadata import Kind, model_info
+from sir_format.models import Diagnoser, Grunddata, Huvud, Personnummertyp, Vardtillfalle
+from sir_format.testing import MODULE_NAMES, module, seeded_examples
 
 PROBE = """
 import sys
@@ -66,3 +69,23 @@ def test_parts_of_a_report_are_registered(
         assert personnummer.birth_date(grunddata.personnummer) == grunddata.fodelsedatum
     elif kind is Personnummertyp.SAMORDNINGSNUMMER:
         assert samordningsnummer.birth_date(grunddata.personnummer) == grunddata.fodelsedatum
+
+
+MODULE_CLASSES = {
+    field.model.cls: field.wire_name
+    for field in model_info(Vardtillfalle).fields
+    if field.wire_name in MODULE_NAMES and field.kind is Kind.COMPLEX
+}
+
+
+@pytest.mark.parametrize("cls", MODULE_CLASSES, ids=lambda cls: cls.__name__)
+def test_every_module_class_draws_from_its_module_strategy(cls: type) -> None:
+    wire_name = MODULE_CLASSES[cls]
+    drawn = seeded_examples(st.from_type(cls), 3, seed=1)
+    assert drawn == seeded_examples(module(wire_name), 3, seed=1)
+    assert all(type(value) is cls for value in drawn)
+
+
+def test_the_module_classes_are_those_of_the_matrix() -> None:
+    assert {cls.__name__ for cls in MODULE_CLASSES} >= {"SAPS3", "DagligSOFA", "Avliden2024"}
+    assert len(MODULE_CLASSES) == len([n for n in MODULE_NAMES if n != "ClinicalFrailtyScale"])

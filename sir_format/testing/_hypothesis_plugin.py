@@ -6,12 +6,14 @@ strategies module is imported when a registered type is first resolved.
 
 Registered: the report roots ``SIRData`` (:func:`~sir_format.testing.reports`) and
 ``SIRDataVer52`` (the same reports as the XML root object), ``Vardtillfalle``
-(:func:`~sir_format.testing.episodes`), and the parts of a report that have a valid value of
-their own: ``Huvud``, ``Grunddata`` and ``Diagnoser``, drawn as parts of a valid report.
+(:func:`~sir_format.testing.episodes`), ``Huvud`` (the header of a valid report), and the
+class of every module of ``Vårdtillfälle``, ``Grunddata`` and ``Diagnoser`` included
+(:func:`~sir_format.testing.module`: coherent with a stay that the module applies to).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
@@ -40,27 +42,37 @@ def _header_strategy(cls: type) -> Any:
     return reports(max_episodes=1).map(lambda r: r.huvud)
 
 
-def _grunddata_strategy(cls: type) -> Any:
-    from sir_format.testing.strategies import episodes
+def _module_strategy(wire_name: str) -> Callable[[type], Any]:
+    def strategy(cls: type) -> Any:
+        from sir_format.testing.strategies import module
 
-    return episodes().map(lambda e: e.grunddata)
+        return module(wire_name)
+
+    return strategy
 
 
-def _diagnoses_strategy(cls: type) -> Any:
-    from sir_format.testing.strategies import episodes
+def _module_classes() -> dict[type, str]:
+    """The model class of every module of ``Vårdtillfälle`` (rows of the §5.2 matrix)."""
+    from sir_format.domain.registry import MATRIX
+    from sir_format.metadata import Kind, model_info
+    from sir_format.models import Vardtillfalle
 
-    return episodes().map(lambda e: e.diagnoser)
+    return {
+        field.model.cls: field.wire_name
+        for field in model_info(Vardtillfalle).fields
+        if field.wire_name in MATRIX and field.kind is Kind.COMPLEX
+    }
 
 
 def _hypothesis_setup_hook() -> None:
-    """Register the report roots, ``Vardtillfalle`` and its always-present parts."""
+    """Register the report roots, ``Vardtillfalle``, ``Huvud`` and every module class."""
     from hypothesis import strategies as st
 
-    from sir_format.models import Diagnoser, Grunddata, Huvud, SIRData, SIRDataVer52, Vardtillfalle
+    from sir_format.models import Huvud, SIRData, SIRDataVer52, Vardtillfalle
 
     st.register_type_strategy(SIRData, _report_strategy)
     st.register_type_strategy(SIRDataVer52, _root_strategy)
     st.register_type_strategy(Vardtillfalle, _episode_strategy)
     st.register_type_strategy(Huvud, _header_strategy)
-    st.register_type_strategy(Grunddata, _grunddata_strategy)
-    st.register_type_strategy(Diagnoser, _diagnoses_strategy)
+    for cls, wire_name in _module_classes().items():
+        st.register_type_strategy(cls, _module_strategy(wire_name))
