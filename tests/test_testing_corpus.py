@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,12 @@ from hypothesis import strategies as st
 
 import sir_format
 from sir_format import cli
+from sir_format.domain import personnummer
 from sir_format.domain.embedded import embedded_identity_numbers
-from sir_format.models import Vardtyp
+from sir_format.models import Personnummertyp, Vardtyp
 from sir_format.testing import reports, seeded_example, seeded_examples, write_corpus
 from sir_format.testing.corpus import MANIFEST, MANIFEST_VERSION, manifest_bytes, schema_version
+from sir_format.validation.unit import UnitDeclaration, example_path
 
 
 @pytest.fixture(autouse=True)
@@ -341,3 +344,31 @@ def test_defects_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFix
         "sir-format: fel: kan inte skapa korpusen: no defect is named 'NOPE' or reports it\n"
     )
     assert not (tmp_path / "other").exists()
+
+
+def test_a_corpus_for_a_unit_with_another_identity_source(tmp_path: Path) -> None:
+    unit = UnitDeclaration.load(example_path("iva"))
+    numbers = [
+        personnummer.build(date(1950, 1, 2), 123),
+        personnummer.build(date(1971, 8, 9), 456),
+    ]
+    out = tmp_path / "unit"
+    write_corpus(out, valid=2, seed=8, unit=unit, identity=numbers)
+    manifest = json.loads((out / MANIFEST).read_bytes())
+    assert manifest["settings"]["unit"] == {
+        "hsa_id": unit.hsa_id,
+        "sha256": hashlib.sha256(unit.dumps().encode("utf-8")).hexdigest(),
+    }
+    assert manifest["settings"]["identity"] == {"list": 2}
+    assert not any(number in (out / MANIFEST).read_text(encoding="utf-8") for number in numbers)
+    for name in ("valid-0001.xml", "valid-0002.xml"):
+        result = sir_format.validate(out / name, unit=unit)
+        assert result.ok and result.warnings == (), result.render()
+        report = sir_format.from_xml((out / name).read_bytes())
+        assert {e.grunddata.personnummer for e in report.vardtillfalle} <= set(numbers)
+    other = tmp_path / "samordning"
+    write_corpus(other, valid=1, seed=8, identity="samordningsnummer")
+    report = sir_format.from_xml((other / "valid-0001.xml").read_bytes())
+    assert {e.grunddata.personnummertyp for e in report.vardtillfalle} == {
+        Personnummertyp.SAMORDNINGSNUMMER
+    }
