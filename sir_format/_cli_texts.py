@@ -239,6 +239,74 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "{count} personers datum förskjuts inte: varje förskjutning som provades ändrade ett fynd",
         "the dates of {count} persons are not shifted: every offset tried changed a finding",
     ),
+    # --- testdata generate
+    "generate.help": (
+        "skriv en korpus: giltiga och felaktiga rapporter med manifest.json, samma frö ger "
+        "samma filer",
+        "write a corpus: valid and invalid reports with manifest.json; the same seed gives "
+        "the same files",
+    ),
+    "generate.valid": ("antal giltiga rapporter", "number of valid reports"),
+    "generate.invalid": (
+        "antal felaktiga rapporter per format, var och en med ett känt fel",
+        "number of invalid reports per format, each with one known defect",
+    ),
+    "generate.defects": (
+        "felkoder att dra felaktiga rapporter från, kommaseparerade (standard: alla)",
+        "defect codes to draw invalid reports from, comma-separated (default: all)",
+    ),
+    "generate.format": (
+        "format att skriva, kommaseparerade: xml, json eller xml,json",
+        "formats to write, comma-separated: xml, json or xml,json",
+    ),
+    "generate.vardtyp": ("vårdtyp för varje vårdtillfälle", "vårdtyp of every episode"),
+    "generate.unit": (
+        "enhetsdeklaration (sir-enhet.toml) som rapporterna ska följa",
+        "unit declaration (sir-enhet.toml) the reports follow",
+    ),
+    "generate.identity": (
+        "källa till identitetsnummer: personnummer, samordningsnummer, reservnummer eller en "
+        "fil med ett nummer per rad",
+        "source of identity numbers: personnummer, samordningsnummer, reservnummer or a file "
+        "with one number a line",
+    ),
+    "generate.reveal_identities": (
+        "visa identitetsnummer omaskerade i manifestet",
+        "show identity numbers unmasked in the manifest",
+    ),
+    "generate.seed": (
+        "frö (heltal); samma frö och version ger samma filer, byte för byte",
+        "seed (an integer); the same seed and version give the same files, byte for byte",
+    ),
+    "generate.out": (
+        "katalog att skriva till; skapas om den saknas och måste vara tom",
+        "directory to write to; created when missing, and must be empty",
+    ),
+    "generate.bad_seed": (
+        "fröet måste vara ett heltal, fick {value!r}",
+        "the seed must be an integer, got {value!r}",
+    ),
+    "generate.bad_format": (
+        "okänt format i {value!r}; välj bland {choices}",
+        "unknown format in {value!r}; choose from {choices}",
+    ),
+    "generate.out_not_empty": (
+        "{out} är inte en tom katalog; välj en ny eller tom katalog",
+        "{out} is not an empty directory; choose a new or empty one",
+    ),
+    "generate.nothing": (
+        "inget att skriva: ange --valid N, --invalid M eller båda",
+        "nothing to write: give --valid N, --invalid M or both",
+    ),
+    "generate.needs_hypothesis": (
+        "testdata generate behöver Hypothesis: pip install 'sir-format[testing]'",
+        "testdata generate needs Hypothesis: pip install 'sir-format[testing]'",
+    ),
+    "generate.refused": ("kan inte skapa korpusen: {reason}", "cannot make the corpus: {reason}"),
+    "generate.done": (
+        "skrev {n} fil och manifest.json till {out}|skrev {n} filer och manifest.json till {out}",
+        "wrote {n} file and manifest.json to {out}|wrote {n} files and manifest.json to {out}",
+    ),
     "completion.help": (
         "skriv ut ett kompletteringsskript för skalet (bash, zsh, fish)",
         "print a completion script for the shell (bash, zsh, fish)",

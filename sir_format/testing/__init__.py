@@ -44,6 +44,11 @@ _PUBLIC = {
     "check_case": "invalid",
     "coverage": "_coverage",
     "invalid_reports": "invalid",
+    "CodeMap": "assertions",
+    "assert_rejected_for": "assertions",
+    "seeded_example": "corpus",
+    "seeded_examples": "corpus",
+    "write_corpus": "corpus",
 }
 
 
@@ -72,6 +77,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "MODULE_NAMES",
     "Anonymized",
+    "CodeMap",
     "CoverageRow",
     "IdentitySource",
     "InvalidCase",
@@ -81,6 +87,7 @@ __all__ = [
     "anonymize_bytes",
     "anonymize_file",
     "anonymize_report",
+    "assert_rejected_for",
     "check_case",
     "codes",
     "coverage",
@@ -92,5 +99,8 @@ __all__ = [
     "reports",
     "reservnummer",
     "samordningsnummer",
+    "seeded_example",
+    "seeded_examples",
     "values",
+    "write_corpus",
 ]

@@ -15,7 +15,10 @@ from sir_format._cli_texts import text
 
 __all__ = ["ACTIONS", "ACTION_MODULES", "add_action"]
 
-ACTION_MODULES: tuple[str, ...] = ("sir_format.testing._cli_coverage",)
+ACTION_MODULES: tuple[str, ...] = (
+    "sir_format.testing._cli_coverage",
+    "sir_format.testing._cli_generate",
+)
 """Modules that register ``testdata`` actions when imported."""
 
 ACTIONS: list[Subcommand] = []
