@@ -141,10 +141,13 @@ __all__ = [
     "GENERATOR_VERSION",
     "KINDS",
     "MODULE_SHARES",
+    "TOO_FEW_NUMBERS",
     "Format",
     "Kind",
     "Progress",
+    "dates",
     "generate",
+    "window_problem",
     "write",
 ]
 
@@ -195,6 +198,7 @@ TOO_FEW_NUMBERS = (
     f"than {MAX_AGE} years); give more numbers "
     "(about one for every five episodes) or ask for fewer episodes"
 )
+"""The message of the error :func:`generate` raises when the caller's numbers run out."""
 
 # Share of the episodes that carry a module, among those where the §5.2 matrix allows it (by
 # vårdtyp, age, dates, death and, for Sederingsmål, a DG021 action). The data dictionary gives
