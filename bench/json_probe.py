@@ -2,7 +2,7 @@
 
     python bench/json_probe.py                # 1,000 episodes, 30 rounds
     python bench/json_probe.py --episodes 20000 --rounds 7
-    python bench/json_probe.py --file bench/data/bulk-v1-icu-n1000-s1.json   # any report
+    python bench/json_probe.py --file bench/data/bulk-v2-icu-n1000-s1.json   # any report
 
 The document repeats the episodes of the two dictionary fixtures (9.3 and 9.4) with distinct
 ``LokaltId`` values. Floors: ``orjson.loads`` of the bytes (decoding) and ``orjson.dumps`` of

@@ -36,7 +36,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bulk
+import data_cache
+
+from sir_format.testing import bulk
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -67,7 +69,7 @@ class _Sampler(threading.Thread):
 
 
 def _task(mode: str, path: Path) -> Callable[[], int]:
-    codec = bulk.bulk_codec()
+    codec = data_cache.bulk_codec()
     if mode == "iter":
 
         def iterate() -> int:
@@ -103,7 +105,7 @@ def _task(mode: str, path: Path) -> Callable[[], int]:
 def measure(mode: str, path: Path) -> dict[str, float | int | str]:
     with tempfile.TemporaryDirectory() as tmp:
         tiny = Path(tmp) / "warm.xml"
-        bulk.bulk_codec().save(bulk.generate(5, 99), tiny)
+        bulk.write(bulk.generate(5, 99), tiny)
         _task(mode, tiny)()  # compile schemas, build binders, import rule modules
     task = _task(mode, path)
     gc.collect()

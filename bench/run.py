@@ -39,7 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bulk
+import data_cache
 
 HERE = Path(__file__).resolve().parent
 SEED = 1
@@ -257,11 +257,10 @@ def measure_size(
     from sir_format.errors import SirFormatError
 
     notes: list[str] = []
-    codec = bulk.bulk_codec()
-    xml_path = bulk.cached(episodes, SEED, "xml")
+    codec = data_cache.bulk_codec()
+    xml_path = data_cache.cached(episodes, SEED, "xml")
     xml = xml_path.read_bytes()
-    have_json = bulk.json_available()
-    json_data = bulk.cached(episodes, SEED, "json").read_bytes() if have_json else None
+    json_data = data_cache.cached(episodes, SEED, "json").read_bytes()
     if episodes > SCHEMA_EPISODE_LIMIT:
         notes.append(
             f"{episodes:,} episodes is above the schema's {SCHEMA_EPISODE_LIMIT:,}-episode file "
@@ -600,7 +599,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     info["load_average_after_timing"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     memory: list[dict[str, Any]] = []
     if not args.no_memory:
-        largest = bulk.cached(sizes[-1], SEED, "xml")
+        largest = data_cache.cached(sizes[-1], SEED, "xml")
         _progress(f"memory: streaming {largest.name} in a subprocess")
         memory.append(probe_memory("iter", largest))
         memory.append(probe_memory("from_xml", largest))

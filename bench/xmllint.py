@@ -4,7 +4,8 @@
     python bench/xmllint.py --episodes 1000 --rounds 5
     python bench/xmllint.py --xmllint /opt/libxml2/bin/xmllint
 
-The file comes from the seeded bulk generator (``bench/bulk.py``, cached in ``bench/data/``).
+The file comes from the package's seeded bulk generator (:mod:`sir_format.testing.bulk`),
+cached in ``bench/data/`` (``bench/data_cache.py``).
 xmllint, libxml2's command line tool, checks the file against the schema only; sir-format
 checks well-formedness, the schema and every registry rule, and writes the text report. The
 target (issue 8): sir-format within 5× xmllint's CPU time on 20,000 episodes.
@@ -44,7 +45,7 @@ from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bulk
+import data_cache
 
 import sir_format
 from sir_format.metadata import model_info
@@ -141,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="rounds (median kept)")
     parser.add_argument("--xmllint", default="xmllint", help="the xmllint program")
     parser.add_argument(
-        "--data-dir", type=Path, default=bulk.DATA_DIR, help="cache of generated files"
+        "--data-dir", type=Path, default=data_cache.DATA_DIR, help="cache of generated files"
     )
     args = parser.parse_args(argv)
     if args.episodes < 1 or args.rounds < 1:
@@ -151,9 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(INSTALL_HINT, file=sys.stderr)
         return 2
 
-    data = bulk.cached(args.episodes, args.seed, "xml", directory=args.data_dir)
+    data = data_cache.cached(args.episodes, args.seed, "xml", directory=args.data_dir)
     above = args.episodes > episode_limit()
-    limits = bulk.bulk_codec().limits if above else None
+    limits = data_cache.bulk_codec().limits if above else None
     first_call = warm_up()
     ours: list[Timing] = []
     theirs: list[Timing] = []

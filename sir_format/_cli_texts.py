@@ -307,6 +307,99 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "skrev {n} fil och manifest.json till {out}|skrev {n} filer och manifest.json till {out}",
         "wrote {n} file and manifest.json to {out}|wrote {n} files and manifest.json to {out}",
     ),
+    # --- testdata bulk
+    "bulk.help": (
+        "skriv en stor, realistisk rapportfil från ett slumpfrö",
+        "write a large, realistic report file from a seed",
+    ),
+    "bulk.output": (
+        "filen som ska skrivas (.xml eller .json), eller - för standard ut",
+        "the file to write (.xml or .json), or - for standard output",
+    ),
+    "bulk.episodes": ("antal vårdtillfällen", "number of episodes"),
+    "bulk.seed": (
+        "slumpfrö: samma frö och samma version ger samma fil",
+        "random seed: the same seed and the same version give the same file",
+    ),
+    "bulk.format": (
+        "filformat (standard: filändelsen; xml för standard ut)",
+        "file format (default: the file extension; xml for standard output)",
+    ),
+    "bulk.kind": (
+        "typ av enhet: icu (alla vårdtyper utom IMA) eller ima",
+        "kind of unit: icu (every vårdtyp but IMA) or ima",
+    ),
+    "bulk.identity": (
+        "identitetsnummer: personnummer, samordningsnummer, reservnummer, eller en fil med "
+        "ett personnummer eller samordningsnummer per rad",
+        "identity numbers: personnummer, samordningsnummer, reservnummer, or a file with one "
+        "personnummer or samordningsnummer a line",
+    ),
+    "bulk.start": (
+        "första möjliga inskrivningsdag, ÅÅÅÅ-MM-DD",
+        "first possible day of admission, YYYY-MM-DD",
+    ),
+    "bulk.end": (
+        "sista möjliga inskrivningsdag, ÅÅÅÅ-MM-DD",
+        "last possible day of admission, YYYY-MM-DD",
+    ),
+    "bulk.quiet": (
+        "ingen förloppsindikator och ingen sammanfattning",
+        "no progress bar and no summary",
+    ),
+    "bulk.building": ("skapar", "building"),
+    "bulk.writing": ("skriver", "writing"),
+    "bulk.done": (
+        "{name}: {n} vårdtillfälle, {size} MB|{name}: {n} vårdtillfällen, {size} MB",
+        "{name}: {n} episode, {size} MB|{name}: {n} episodes, {size} MB",
+    ),
+    "bulk.above_limit": (
+        "obs: fler vårdtillfällen än schemats gräns på {limit}; läs filen med "
+        "Codec(Limits(max_episodes=None, max_bytes=None))",
+        "note: more episodes than the schema's limit of {limit}; read the file with "
+        "Codec(Limits(max_episodes=None, max_bytes=None))",
+    ),
+    "bulk.not_a_number": (
+        "{name}, rad {line}: inte ett giltigt personnummer eller samordningsnummer med 12 siffror",
+        "{name}, line {line}: not a valid personnummer or samordningsnummer of 12 digits",
+    ),
+    "bulk.no_numbers": ("{name} innehåller inga nummer", "{name} holds no numbers"),
+    "bulk.too_few": (
+        "{n} nummer räcker inte till {episodes} vårdtillfällen (en persons vårdtillfällen "
+        "överlappar aldrig och ingen kommer tillbaka efter döden); ge ungefär ett nummer per "
+        "fem vårdtillfällen",
+        "{n} numbers are too few for {episodes} episodes (one person's stays never overlap and "
+        "nobody comes back after death); give about one number for every five episodes",
+    ),
+    "bulk.unknown_extension": (
+        "kan inte avgöra formatet för {name!r} av filändelsen (kända: {known}); ange --format",
+        "cannot tell the format of {name!r} from its extension (known: {known}); give --format",
+    ),
+    "bulk.bad_range": (
+        "--start och --end: {reason}",
+        "--start and --end: {reason}",
+    ),
+    "bulk.earliest": (
+        "den tidigaste starten är {date}",
+        "the earliest start is {date}",
+    ),
+    "bulk.ima_start": (
+        "IMA-enheter rapporterar från {date} (SIR-R121)",
+        "IMA units report from {date} (SIR-R121)",
+    ),
+    "bulk.end_before_start": ("slutet kommer före starten", "the end comes before the start"),
+    "error.episodes": (
+        "förväntade ett antal >= 1, fick {value!r}",
+        "expected a number >= 1, got {value!r}",
+    ),
+    "error.integer": (
+        "förväntade ett heltal, fick {value!r}",
+        "expected a whole number, got {value!r}",
+    ),
+    "error.date": (
+        "förväntade ett datum ÅÅÅÅ-MM-DD, fick {value!r}",
+        "expected a date YYYY-MM-DD, got {value!r}",
+    ),
     "completion.help": (
         "skriv ut ett kompletteringsskript för skalet (bash, zsh, fish)",
         "print a completion script for the shell (bash, zsh, fish)",

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from sir_format.errors import SirFormatError
 
@@ -36,13 +38,8 @@ def write_atomically(path: PathLike, data: bytes) -> None:
     naming ``path`` (and the link's target), never the temporary file. A new file gets the
     usual permissions (``0o666`` less the umask); an existing file keeps its mode.
     """
-    given = checked_path(path)
-    target = Path(os.path.realpath(given))
-    try:
-        _replace(target, data)
-    except OSError as exc:
-        name = str(given) if target == Path(os.path.abspath(given)) else f"{given} -> {target}"
-        raise OSError(exc.errno, exc.strerror or str(exc), name) from exc
+    with writing_atomically(path) as handle:
+        handle.write(data)
 
 
 def _mode(file: Path) -> int:
@@ -54,12 +51,13 @@ def _mode(file: Path) -> int:
         return 0o666 & ~umask
 
 
-def _replace(target: Path, data: bytes) -> None:
+@contextlib.contextmanager
+def _replacing(target: Path) -> Iterator[BinaryIO]:
     mode = _mode(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
@@ -68,6 +66,23 @@ def _replace(target: Path, data: bytes) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
     _sync_directory(target.parent)
+
+
+@contextlib.contextmanager
+def writing_atomically(path: PathLike) -> Iterator[BinaryIO]:
+    """A binary file to write piece by piece; it replaces ``path`` when the block ends.
+
+    The same guarantees as :func:`write_atomically`: an exception inside the block leaves any
+    existing file unchanged and no temporary file behind.
+    """
+    given = checked_path(path)
+    target = Path(os.path.realpath(given))
+    try:
+        with _replacing(target) as handle:
+            yield handle
+    except OSError as exc:
+        name = str(given) if target == Path(os.path.abspath(given)) else f"{given} -> {target}"
+        raise OSError(exc.errno, exc.strerror or str(exc), name) from exc
 
 
 def _sync_directory(directory: Path) -> None:

@@ -108,7 +108,7 @@ def test_the_bench_compares_both_on_a_small_file(
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert lines[0] == "# `sir-format validate` and `xmllint --noout --schema`"
-    name = f"bulk-v{bench.bulk.GENERATOR_VERSION}-icu-n20-s1.xml"
+    name = f"bulk-v{bench.data_cache.GENERATOR_VERSION}-icu-n20-s1.xml"
     assert f"- file: {name} (20 episodes, 0.1 MB)" in lines
     assert any(
         line.endswith("godkänd, 0 varningar, 20 vårdtillfällen, xml, profil register")

@@ -18,6 +18,7 @@ __all__ = ["ACTIONS", "ACTION_MODULES", "add_action"]
 ACTION_MODULES: tuple[str, ...] = (
     "sir_format.testing._cli_coverage",
     "sir_format.testing._cli_generate",
+    "sir_format.testing._cli_bulk",
 )
 """Modules that register ``testdata`` actions when imported."""
 

@@ -1,63 +1,71 @@
-"""Seeded bulk generator: large, schema-valid and rule-coherent SIR report files.
+"""Seeded bulk generator: realistic SIR report files of any size, without Hypothesis.
 
-Hypothesis cannot build examples of thousands of episodes, so benchmarks and bulk tests use
-this plain generator instead. It builds model objects (:mod:`sir_format.models`) with
-``random.Random(seed)``: the same seed and size always give the same report.
+Hypothesis does not build examples of thousands of episodes, so large files come from this
+plain generator: :func:`generate` builds a report (:mod:`sir_format.models`) with
+``random.Random(seed)``, and :func:`write` streams it to a file or a binary stream as XML or
+JSON, reporting its progress. The same arguments and the same version of sir-format always give
+the same report and the same bytes.
 
-What the content honours (data dictionary §2–§6):
+>>> from sir_format.testing import bulk
+>>> report = bulk.generate(3, seed=1)
+>>> len(report.vardtillfalle), report.vardtillfalle[0].grunddata.vardtyp.value
+(3, 'IVA')
 
-- distinct persons with valid identity numbers (Luhn over the last 10 digits; birth date and
-  sex agree with the number); a few samordningsnummer and reservnummer;
-- episodes of one person never overlap; every row time lies inside its stay;
-- an ICU file mixes IVA, TIVA, BIVA, Postoperativ, HIA and Övrig; an IMA file holds only IMA
-  (the two are never mixed, SIR-R120);
-- modules appear only where §5.2 lets them: SAPS3 (IVA/BIVA, age ≥16), PIM3 (age <16),
-  Higgins (TIVA, ≥16), DagligSOFA (IVA/TIVA, ≥16, one registration per day at 09:00), NEMS (one
-  per calendar day), Komplikationer, Behandlingsstrategi, Sederingsmål (with DG021),
-  ClinicalFrailtyScale (≥16), Omvårdnad, ViktOchLängd, and Avliden2024 for deaths.
+What the content honours (data dictionary §2–§6, §5.2); the registry profile finds nothing in
+it:
 
-Files above the schema's 5,000-episode limit are read and written with
-:func:`bulk_codec`, a :class:`sir_format.Codec` whose :class:`sir_format.Limits` lift the
-episode and size limits (that is what the setting is for).
+- distinct persons with valid identity numbers from :mod:`sir_format.domain` (the
+  ``identity=`` option: random personnummer, samordningsnummer, reservnummer, or the caller's
+  list, whose birth date and sex are then the number's); about one person in eight comes back,
+  and one person's episodes never overlap;
+- an ICU file mixes IVA, TIVA, BIVA, Postoperativ, HIA and Övrig (about 5 % children); an IMA
+  file holds only IMA (the two are never mixed, SIR-R120);
+- log-normal lengths of stay (median 14–40 hours by vårdtyp, at most 60 days), 1–9 % deaths;
+- each module where the §5.2 matrix (:func:`sir_format.domain.registry.applicable_modules`)
+  lets it appear, at the share of :data:`MODULE_SHARES`; daily registrations once a day
+  (DagligSOFA at 09:00, NEMS every calendar day), nursing assessments every 6–12 hours.
 
-Command line::
-
-    python bench/bulk.py --episodes 1000 --seed 1 --out file.xml
-    python bench/bulk.py --episodes 20000 --seed 1          # fills the cache in bench/data/
+Files above the schema's 5,000-episode limit are read with ``Codec(Limits(max_episodes=None,
+max_bytes=None))``.
 """
 
 from __future__ import annotations
 
-import argparse
-import importlib.util
+import bisect
+import itertools
 import math
+import os
 import random
-import sys
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import Literal, TypeVar
+from types import MappingProxyType
+from typing import IO, Literal, TypeAlias, TypeVar, get_args
 
-import sir_format
-from sir_format.domain import personnummer, reservnummer, samordningsnummer
+from sir_format import codec
+from sir_format._files import PathLike, checked_path, writing_atomically
+from sir_format._gc import gc_paused
+from sir_format._input import EXTENSIONS
+from sir_format.domain import hsa_id, kva, personnummer, reservnummer, samordningsnummer
 from sir_format.domain.registry import (
     ADULT_AGE,
     CHEST_DRAIN_COMPLICATIONS,
     CONSENT_AGE,
-    DEATH_PROTOCOL_VARDTYPER,
     IMA_REPORTING_OPENED,
     INVASIVE_VENTILATION,
     MATRIX,
+    MAX_AGE,
     NO_COMPLICATION,
     THORACIC_DRAIN,
     TIVA_ONLY_COMPLICATIONS,
+    applicable_modules,
 )
-from sir_format.metadata import model_info
+from sir_format.errors import SerializeError, SirFormatError
+from sir_format.metadata import ROOT_ELEMENT, model_info
 from sir_format.models import (
     CAMICU,
     NEMS,
@@ -125,23 +133,38 @@ from sir_format.models import (
     ViktOchLangd,
     ViljaResultat,
 )
+from sir_format.testing._identity import IdentityKind, IdentitySource, identity_source
+from sir_format.testing._timeline import SOFA_TIME, age, days
 
 __all__ = [
-    "DATA_DIR",
+    "FORMATS",
     "GENERATOR_VERSION",
+    "KINDS",
+    "MODULE_SHARES",
+    "TOO_FEW_NUMBERS",
+    "Format",
     "Kind",
-    "bulk_codec",
-    "cached",
+    "Progress",
+    "dates",
     "generate",
-    "json_available",
-    "main",
+    "window_problem",
+    "write",
 ]
 
-GENERATOR_VERSION = 1
-"""Part of the cache key: bump it whenever the generated content changes."""
+GENERATOR_VERSION = 2
+"""Changes whenever the same arguments give other content (cache keys may include it)."""
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-Kind = Literal["icu", "ima"]
+Kind: TypeAlias = Literal["icu", "ima"]
+KINDS: tuple[str, ...] = get_args(Kind)
+"""The kinds of unit: an ICU's file (every vårdtyp but IMA) or an IMA unit's file."""
+
+Format: TypeAlias = Literal["xml", "json"]
+FORMATS: tuple[str, ...] = get_args(Format)
+"""The formats :func:`write` writes."""
+
+Progress: TypeAlias = Callable[[int, int], None]
+"""A progress callback: called with (episodes done, episodes in all)."""
+
 T = TypeVar("T")
 E = TypeVar("E", bound=Enum)
 
@@ -150,19 +173,63 @@ UNKNOWN = VardeOkant.VARDE_OKANT
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
 
+_EPISODE = model_info(Vardtillfalle).by_py
+
 # Header of each kind of file: the data dictionary's example units (§7.3, §7.4).
 _UNITS: dict[str, tuple[str, str]] = {
     "icu": ("SE2321000016-7Q4T", "IVA Exempelsjukhuset"),
     "ima": ("SE2321000131-IM02", "IMA Medicin Exempelsjukhuset"),
 }
-# Episode starts: ICU from 2025 (after every module's introduction date, deaths fall under
-# Avliden2024), IMA from the opening of IMA reporting (SIR-R121).
-_WINDOWS: dict[str, tuple[datetime, datetime]] = {
-    "icu": (datetime(2025, 1, 1), datetime(2026, 6, 30)),
-    "ima": (datetime.combine(IMA_REPORTING_OPENED, datetime.min.time()), datetime(2026, 6, 30)),
+# Episode starts by default: ICU from 2025, IMA from the opening of IMA reporting (SIR-R121),
+# both to mid-2026, so that every death falls under Avliden2024.
+_WINDOWS: dict[str, tuple[date, date]] = {
+    "icu": (date(2025, 1, 1), date(2026, 6, 30)),
+    "ima": (IMA_REPORTING_OPENED, date(2026, 6, 30)),
 }
-_SOFA_TIME = 9  # the unit's SOFA time, 09:00 (SIR-R080 default)
+_DEATH_FOLLOW_UP = _EPISODE["avliden2024"].wire_name
+_EARLIEST_START = MATRIX[_DEATH_FOLLOW_UP].death_from
+"""The generator writes the death follow-up of 2024 (Avliden2024), not the older one."""
 _MAX_STAY = timedelta(days=60)  # well below the 180-day warning (SIR-R024)
+_MIN_GAP = timedelta(hours=1)  # between two stays of one person
+_PROGRESS_STEP = 500  # episodes between two progress calls
+TOO_FEW_NUMBERS = (
+    "identity: the list of numbers is too short for this many episodes in the date range "
+    "(one person's stays never overlap, nobody comes back after death, and nobody is older "
+    f"than {MAX_AGE} years); give more numbers "
+    "(about one for every five episodes) or ask for fewer episodes"
+)
+"""The message of the error :func:`generate` raises when the caller's numbers run out."""
+
+# Share of the episodes that carry a module, among those where the §5.2 matrix allows it (by
+# vårdtyp, age, dates, death and, for Sederingsmål, a DG021 action). The data dictionary gives
+# no shares; these are estimates of a unit that reports every module it may: the scores of
+# the admission (SAPS3, PIM3, Higgins) and the death follow-up are almost always sent, the
+# daily DagligSOFA always (SIR-R080 asks for every day), the care modules a little less often.
+_SHARES_BY_PY_NAME = {
+    "atgarder": 0.90,
+    "saps3": 0.95,
+    "pim3": 0.95,
+    "higgins": 0.90,
+    "daglig_sofa": 1.0,
+    "nems": 0.90,
+    "komplikationer": 0.95,
+    "behandlingsstrategi": 0.90,
+    "sederingsmal": 0.80,
+    "clinical_frailty_scale": 0.85,
+    "omvardnad": 0.85,
+    "vikt_och_langd": 0.75,
+    "avliden2024": 0.95,
+}
+MODULE_SHARES: Mapping[str, float] = MappingProxyType(
+    {_EPISODE[name].wire_name: share for name, share in _SHARES_BY_PY_NAME.items()}
+)
+"""Module wire name → the share of the episodes that carry it, among those where the §5.2
+matrix allows it. The older death follow-up (Avlidna2020, deaths 2020–2023) is not generated."""
+_ACTIONS = _EPISODE["atgarder"].wire_name
+_EPISODE_LIST = model_info(SIRData).by_py["vardtillfalle"].wire_name
+_WRITE_STEP = 256  # episodes a piece when writing
+
+_DRAWN = frozenset(MODULE_SHARES) - {_ACTIONS}
 
 # Occurrence caps, read from the schema rather than written here.
 _MAX_OTHER_DIAGNOSES = model_info(Diagnoser).by_py["ovrig_diagnos"].max_occurs
@@ -210,18 +277,6 @@ _DEATH_RATE = {
     Vardtyp.OVRIG: 0.04,
     Vardtyp.IMA: 0.03,
 }
-_EPISODE = model_info(Vardtillfalle).by_py
-
-
-def _vardtyper(py_name: str) -> frozenset[Vardtyp]:
-    """The vårdtyper the §5.2 matrix allows the module for."""
-    return frozenset(Vardtyp(v) for v in MATRIX[_EPISODE[py_name].wire_name].allowed_vardtyper)
-
-
-_DEATH_PROTOCOL_TYPES = frozenset(Vardtyp(v) for v in DEATH_PROTOCOL_VARDTYPER)
-_SAPS3_TYPES = _vardtyper("saps3")
-_SOFA_TYPES = _vardtyper("daglig_sofa")
-
 _ARRIVALS = (
     Ankomstvag.AKUTMOTTAGNING,
     Ankomstvag.OPERATIONSAVDELNING,
@@ -276,17 +331,41 @@ _NO_DONATION = tuple(
 _SK_GENERAL = (SKKod.SK_010, SKKod.SK_020, SKKod.SK_030, SKKod.SK_040, SKKod.SK_050)
 _SK_THORAX = tuple(code for code in SKKod if code in CHEST_DRAIN_COMPLICATIONS)
 _SK_TIVA = tuple(code for code in SKKod if code in TIVA_ONLY_COMPLICATIONS)
+# Actions besides invasive ventilation, by their meaning in the KVÅ table: the share of ICU and
+# of IMA episodes that get one, and the share of those with a time of day.
+_ACTION_RATES: Mapping[str, tuple[float, float, float]] = {
+    "non-invasive ventilation": (0.2, 0.12, 0.7),
+    "intracranial pressure monitoring": (0.03, 0.0, 0.5),
+    "cohort care": (0.03, 0.0, 0.5),
+    "extracorporeal membrane oxygenation": (0.008, 0.0, 0.5),
+    "ventricular assist device": (0.004, 0.0, 0.5),
+}
+
+
+@cache
+def _codes_meaning(meaning: str, day: date) -> tuple[str, ...]:
+    """The KVÅ codes of the bundled table with this meaning that are valid on ``day``."""
+    codes = tuple(
+        e.code for e in kva.bundled_entries() if e.meaning == meaning and e.valid_on(day)
+    )
+    if not codes:
+        raise LookupError(f"no KVÅ code means {meaning!r} on {day.isoformat()}")
+    return codes
+
+
 _RASS_VALUES = (-5, -4, -3, -2, -1, 0, 1, 2, 3)
 _RASS_WEIGHTS = (3, 4, 6, 10, 14, 50, 8, 4, 1)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Person:
     kind: Personnummertyp
     number: str
     born: date
     sex: Kon
     idbegrepp: str | None
+    free_from: datetime = datetime.min  # no episode of the person starts before this
+    alive: bool = True
 
 
 @dataclass(slots=True)
@@ -303,10 +382,6 @@ class _Stay:
     ventilated: bool
 
 
-def _age(born: date, at: date) -> int:
-    return at.year - born.year - ((at.month, at.day) < (born.month, born.day))
-
-
 def _tenths(value: float) -> Decimal:
     text = f"{value:.1f}"
     return Decimal("0.0" if text == "-0.0" else text)
@@ -317,21 +392,61 @@ def _members(enum_type: type[E]) -> tuple[E, ...]:
     return tuple(enum_type)
 
 
+class _Random(random.Random):
+    """``random.Random`` with a cheaper ``randint`` and ``randrange`` (one float a draw).
+
+    The bulk generator draws several hundred thousand integers for a large file; the standard
+    methods, exact for any range, cost three times as much. A float has 53 random bits, which
+    is ample for the ranges drawn here (at most 10**8).
+    """
+
+    def randint(self, a: int, b: int) -> int:
+        return a + int(self.random() * (b - a + 1))
+
+    def randrange(self, start: int, stop: int | None = None, step: int = 1) -> int:
+        if stop is None:
+            start, stop = 0, start
+        if step != 1:
+            return super().randrange(start, stop, step)
+        return start + int(self.random() * (stop - start))
+
+
+@cache
+def _cumulative(weights: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(itertools.accumulate(weights))
+
+
+def _listed_person(number: str) -> _Person:
+    """A person of the caller's list: birth date and sex come from the number."""
+    if personnummer.is_valid(number):
+        born = personnummer.birth_date(number)
+        return _Person(Personnummertyp.PERSONNUMMER, number, born, personnummer.sex(number), None)
+    born = samordningsnummer.birth_date(number)
+    sex = samordningsnummer.sex(number)
+    return _Person(Personnummertyp.SAMORDNINGSNUMMER, number, born, sex, None)
+
+
 class _Generator:
-    def __init__(self, seed: int, kind: Kind) -> None:
-        self.rng = random.Random(seed)
+    def __init__(self, seed: int, kind: Kind, identity: IdentityKind | tuple[str, ...]) -> None:
+        self.rng = _Random(seed)
         self.kind = kind
         self.numbers: set[str] = set()
-        self.window = _WINDOWS[kind]
+        self.identity = identity
+        self.listed = (
+            [_listed_person(n) for n in dict.fromkeys(identity)]
+            if isinstance(identity, tuple)
+            else []
+        )
 
     # ------------------------------------------------------------------ helpers
     def chance(self, p: float) -> bool:
         return self.rng.random() < p
 
-    def pick(self, items: Sequence[T], weights: Sequence[int] | None = None) -> T:
+    def pick(self, items: Sequence[T], weights: tuple[int, ...] | None = None) -> T:
         if weights is None:
-            return items[self.rng.randrange(len(items))]
-        return self.rng.choices(items, weights)[0]
+            return items[int(self.rng.random() * len(items))]
+        bounds = _cumulative(weights)
+        return items[bisect.bisect(bounds, self.rng.random() * bounds[-1])]
 
     def yes(self, p: float) -> JaNej:
         return JA if self.rng.random() < p else NEJ
@@ -343,7 +458,10 @@ class _Generator:
         return stay.start + timedelta(minutes=self.rng.randint(0, minutes))
 
     # ------------------------------------------------------------------ persons
-    def person(self, first_start: datetime) -> _Person:
+    def person(self, first_start: datetime, high: datetime) -> _Person:
+        """A new person, or one of the caller's list whose earlier stays are over."""
+        if self.listed:
+            return self._listed(first_start, high)
         rng = self.rng
         child = self.kind == "icu" and rng.random() < 0.05
         if child:
@@ -351,10 +469,9 @@ class _Generator:
         else:
             age = int(min(99, max(ADULT_AGE, rng.gauss(64, 16))))
         born = first_start.date() - timedelta(days=age * 365 + rng.randint(1, 364))
-        roll = rng.random()
-        if roll < 0.01:
+        if self.identity == "reservnummer":
             return self._reserve_person(born)
-        coordination = roll < 0.04
+        coordination = self.identity == "samordningsnummer"
         kind = Personnummertyp.SAMORDNINGSNUMMER if coordination else Personnummertyp.PERSONNUMMER
         module = samordningsnummer if coordination else personnummer
         sex = Kon.MAN if rng.random() < 0.6 else Kon.KVINNA
@@ -364,46 +481,76 @@ class _Generator:
                 self.numbers.add(number)
                 return _Person(kind, number, born, sex, None)
 
+    def _listed(self, first_start: datetime, high: datetime) -> _Person:
+        chosen = self.pick(self.listed)
+        if not chosen.alive or max(chosen.free_from, _born_at(chosen)) > high:
+            living = [p for p in self.listed if p.alive]
+            if not living:
+                raise SirFormatError(TOO_FEW_NUMBERS)
+            chosen = min(living, key=lambda p: max(p.free_from, _born_at(p)))
+        if max(chosen.free_from, _born_at(chosen), first_start) > high:
+            raise SirFormatError(TOO_FEW_NUMBERS)
+        return chosen
+
     def _reserve_person(self, born: date) -> _Person:
         while True:
             number = reservnummer.generate(self.rng)
             if number not in self.numbers:
                 self.numbers.add(number)
                 sex = self.pick((Kon.MAN, Kon.KVINNA, Kon.VARDE_OKANT))
-                return _Person(Personnummertyp.RESERVNUMMER, number, born, sex, "SE2321000016")
+                issuer = hsa_id.organisation_number(_UNITS[self.kind][0])
+                return _Person(Personnummertyp.RESERVNUMMER, number, born, sex, f"SE{issuer}")
 
     # ------------------------------------------------------------------ episodes
-    def report(self, episodes: int) -> SIRData:
+    def episodes(
+        self, episodes: int, window: tuple[datetime, datetime], progress: Progress | None
+    ) -> list[Vardtillfalle]:
         rng = self.rng
-        low, high = self.window
-        span = int((high - low).total_seconds() // 60)
+        low, high = window
+        span = max(1, int((high - low).total_seconds() // 60))
         made: list[Vardtillfalle] = []
         while len(made) < episodes:
-            start = low + timedelta(minutes=rng.randrange(span))
-            person = self.person(start)
+            proposed = low + timedelta(minutes=rng.randrange(span))
+            person = self.person(proposed, high)
+            start = max(proposed, person.free_from, _born_at(person))
             chain = 1 + (rng.random() < 0.12) + (rng.random() < 0.03)
             for _ in range(chain):
                 if len(made) >= episodes or start > high:
                     break
+                if age(person.born, start.date()) > MAX_AGE:  # SIR-R015
+                    person.alive = False
+                    break
                 episode = self.episode(person, start)
                 made.append(episode)
+                if progress is not None and len(made) % _PROGRESS_STEP == 0:
+                    progress(len(made), episodes)
                 if episode.grunddata.vardresultat is Vardresultat.AVLIDEN:
+                    person.alive = False
                     break
                 gap = timedelta(minutes=rng.randint(60, 60 * 24 * 120))
                 start = episode.grunddata.utskrivningstid + gap
+                person.free_from = episode.grunddata.utskrivningstid + _MIN_GAP
         made.sort(key=lambda e: (e.grunddata.inskrivningstid, e.grunddata.personnummer))
         for number, episode in enumerate(made, 1):
             year = episode.grunddata.inskrivningstid.year
             episode.lokalt_id = f"VT-{year}-{number:06d}"
+        return made
+
+    def report(
+        self, episodes: int, window: tuple[datetime, datetime], progress: Progress | None
+    ) -> SIRData:
+        made = self.episodes(episodes, window, progress)
         last = max(e.grunddata.utskrivningstid for e in made)
-        hsa_id, department = _UNITS[self.kind]
+        unit, department = _UNITS[self.kind]
         header = Huvud(
             formatversion=Formatversion.VALUE_5_2,
-            hsa_id=hsa_id,
+            hsa_id=unit,
             avdelningsnamn=department,
             skapad=datetime.combine(last.date() + DAY, datetime.min.time()).replace(hour=7),
             forsystem=_FORSYSTEM,
         )
+        if progress is not None:
+            progress(episodes, episodes)
         return SIRData(huvud=header, vardtillfalle=made)
 
     def vardtyp(self, age: int) -> Vardtyp:
@@ -415,55 +562,59 @@ class _Generator:
             return Vardtyp.BIVA
         return self.pick(_ICU_TYPES, _ICU_WEIGHTS)
 
-    def episode(self, person: _Person, start: datetime) -> Vardtillfalle:
+    def stay(self, person: _Person, start: datetime) -> _Stay:
         rng = self.rng
-        age = _age(person.born, start.date())
-        vardtyp = self.vardtyp(age)
+        age_now = age(person.born, start.date())
+        vardtyp = self.vardtyp(age_now)
         hours = rng.lognormvariate(math.log(_MEDIAN_HOURS[vardtyp]), 0.9)
         stay_length = min(_MAX_STAY, timedelta(minutes=max(90, int(hours * 60))))
-        died = rng.random() < _DEATH_RATE[vardtyp] * (1.6 if age >= 75 else 1.0)
+        died = rng.random() < _DEATH_RATE[vardtyp] * (1.6 if age_now >= 75 else 1.0)
         operated = vardtyp in (Vardtyp.POSTOPERATIV, Vardtyp.TIVA) or rng.random() < 0.25
         ventilated = vardtyp is not Vardtyp.IMA and rng.random() < (
             0.55 if died or vardtyp is Vardtyp.TIVA else 0.3
         )
-        stay = _Stay(
-            start, start + stay_length, person.born, age, vardtyp, died, operated, ventilated
+        return _Stay(
+            start, start + stay_length, person.born, age_now, vardtyp, died, operated, ventilated
         )
-        actions = self.actions(stay)
-        icu = vardtyp is not Vardtyp.IMA
-        adult = age >= ADULT_AGE
-        complications = (
-            self.complications(stay, actions)
-            if vardtyp in _DEATH_PROTOCOL_TYPES and self.chance(0.95)
-            else None
+
+    def modules(self, stay: _Stay, actions: Atgarder | None) -> frozenset[str]:
+        """The modules of the episode: each one the §5.2 matrix allows, at its share."""
+        allowed = applicable_modules(
+            vardtyp=stay.vardtyp.value,
+            age=stay.age,
+            start=stay.start.date(),
+            death_date=stay.end.date() if stay.died else None,
+            action_codes=[a.kod for a in actions.atgard] if actions is not None else None,
         )
-        has_dg021 = actions is not None and any(
-            a.kod == INVASIVE_VENTILATION for a in actions.atgard
+        return frozenset(
+            name for name in allowed if name in _DRAWN and self.chance(MODULE_SHARES[name])
         )
+
+    def episode(self, person: _Person, start: datetime) -> Vardtillfalle:
+        stay = self.stay(person, start)
+        actions = self.actions(stay) if self.chance(MODULE_SHARES[_ACTIONS]) else None
+        chosen = self.modules(stay, actions)
+
+        def has(py_name: str) -> bool:
+            return _EPISODE[py_name].wire_name in chosen
+
+        complications = self.complications(stay, actions) if has("komplikationer") else None
         return Vardtillfalle(
             grunddata=self.grunddata(person, stay),
             diagnoser=self.diagnoses(stay),
             atgarder=actions,
-            saps3=self.saps3(stay)
-            if vardtyp in _SAPS3_TYPES and adult and self.chance(0.95)
-            else None,
-            pim3=self.pim3() if icu and not adult and self.chance(0.95) else None,
-            higgins=self.higgins()
-            if vardtyp is Vardtyp.TIVA and adult and self.chance(0.9)
-            else None,
-            daglig_sofa=self.sofa(stay) if vardtyp in _SOFA_TYPES and adult else None,
-            nems=self.nems(stay) if self.chance(0.9) else None,
+            saps3=self.saps3(stay) if has("saps3") else None,
+            pim3=self.pim3() if has("pim3") else None,
+            higgins=self.higgins() if has("higgins") else None,
+            daglig_sofa=self.sofa(stay) if has("daglig_sofa") else None,
+            nems=self.nems(stay) if has("nems") else None,
             komplikationer=complications,
-            behandlingsstrategi=self.strategy(stay) if self.chance(0.9) else None,
-            sederingsmal=self.sedation(stay) if icu and has_dg021 and self.chance(0.8) else None,
-            clinical_frailty_scale=self.frailty() if adult and self.chance(0.85) else None,
-            omvardnad=self.nursing(stay) if self.chance(0.85) else None,
-            vikt_och_langd=self.weight(stay) if self.chance(0.75) else None,
-            avliden2024=(
-                self.death_2024(stay)
-                if died and vardtyp in _DEATH_PROTOCOL_TYPES and self.chance(0.95)
-                else None
-            ),
+            behandlingsstrategi=self.strategy(stay) if has("behandlingsstrategi") else None,
+            sederingsmal=self.sedation(stay) if has("sederingsmal") else None,
+            clinical_frailty_scale=self.frailty() if has("clinical_frailty_scale") else None,
+            omvardnad=self.nursing(stay) if has("omvardnad") else None,
+            vikt_och_langd=self.weight(stay) if has("vikt_och_langd") else None,
+            avliden2024=self.death_2024(stay) if has("avliden2024") else None,
         )
 
     def grunddata(self, person: _Person, stay: _Stay) -> Grunddata:
@@ -504,7 +655,7 @@ class _Generator:
         postcode = (
             str(rng.randint(10000, 98999))
             if rng.random() < 0.97
-            else self.pick(("Utland", "VärdeOkänt"))
+            else self.pick(("Utland", UNKNOWN.value))
         )
         return Grunddata(
             personnummertyp=person.kind,
@@ -559,21 +710,19 @@ class _Generator:
         clock = f"{when.hour:02d}:{when.minute:02d}" if timed else None
         return Atgard(kod=code, datum=when.date(), klockslag=clock)
 
-    def actions(self, stay: _Stay) -> Atgarder | None:
+    def actions(self, stay: _Stay) -> Atgarder:
         rng = self.rng
-        if rng.random() < 0.1:
-            return None
         items: list[Atgard] = []
         if stay.ventilated:
             items.append(
                 self.action(INVASIVE_VENTILATION, self.moment(stay, latest=stay.start + 6 * HOUR))
             )
-        if rng.random() < (0.2 if stay.vardtyp is not Vardtyp.IMA else 0.12):
-            items.append(self.action("DG023", self.moment(stay), timed=rng.random() < 0.7))
-        if stay.vardtyp is not Vardtyp.IMA:
-            for code, p in (("AAA20", 0.03), ("ZV048", 0.03), ("DV101", 0.008), ("FXL40", 0.004)):
-                if rng.random() < p:
-                    items.append(self.action(code, self.moment(stay), timed=rng.random() < 0.5))
+        icu = stay.vardtyp is not Vardtyp.IMA
+        for meaning, (icu_rate, ima_rate, timed) in _ACTION_RATES.items():
+            if rng.random() < (icu_rate if icu else ima_rate):
+                when = self.moment(stay)
+                code = self.pick(_codes_meaning(meaning, when.date()))
+                items.append(self.action(code, when, timed=rng.random() < timed))
         return Atgarder(atgard=items)
 
     def complications(self, stay: _Stay, actions: Atgarder | None) -> Komplikationer:
@@ -686,7 +835,7 @@ class _Generator:
     def sofa(self, stay: _Stay) -> DagligSOFA | None:
         """One registration at the SOFA time of every day inside the stay (SIR-R080/R082)."""
         rng = self.rng
-        first = stay.start.replace(hour=_SOFA_TIME, minute=0, second=0)
+        first = datetime.combine(stay.start.date(), SOFA_TIME)
         if first < stay.start:
             first += DAY
         rows: list[SOFARegistrering] = []
@@ -719,12 +868,7 @@ class _Generator:
         return DagligSOFA(sofaregistrering=rows) if rows else None
 
     def days(self, stay: _Stay) -> list[date]:
-        day, last = stay.start.date(), stay.end.date()
-        out: list[date] = []
-        while day <= last and len(out) < _MAX_DAILY:
-            out.append(day)
-            day += DAY
-        return out
+        return days(stay.start.date(), stay.end.date())[:_MAX_DAILY]
 
     def nems(self, stay: _Stay) -> NEMS:
         """One registration per calendar day of the stay (SIR-R081/R087)."""
@@ -876,7 +1020,7 @@ class _Generator:
             )
         contacted = self.yes(0.85)
         investigated = self.yes(0.8)
-        adult_at_death = _age(stay.born, stay.end.date()) >= CONSENT_AGE  # SIR-R093
+        adult_at_death = age(stay.born, stay.end.date()) >= CONSENT_AGE  # SIR-R093
         results = _RESULTS_ADULT if adult_at_death else _RESULTS_CHILD
         result = self.pick(results) if investigated is JA else None
         police = self.pick(_members(JaNejEjTillampbart), (20, 10, 70))
@@ -935,78 +1079,184 @@ class _Generator:
         )
 
 
-def generate(episodes: int, seed: int, *, kind: Kind = "icu") -> SIRData:
-    """A report of ``episodes`` episodes; the same arguments always give the same report."""
-    if episodes < 1:
-        raise ValueError("a report needs at least one episode")
-    if kind not in _UNITS:
-        raise ValueError(f"unknown kind {kind!r}; use 'icu' or 'ima'")
-    return _Generator(seed, kind).report(episodes)
+def _born_at(person: _Person) -> datetime:
+    """The first moment a stay of the person may start: the day after the birth."""
+    return datetime.combine(person.born + DAY, datetime.min.time())
 
 
-def bulk_codec() -> sir_format.Codec:
-    """A codec without the episode and size limits, for files above 5,000 episodes."""
-    return sir_format.Codec(sir_format.Limits(max_episodes=None, max_bytes=None))
+def window_problem(kind: str, start: date, end: date) -> tuple[str, date | None] | None:
+    """What is wrong with the dates between which episodes start, or ``None``.
+
+    The problem is a key and the date it names: ``("earliest", date)`` (the generator writes
+    the death follow-up of 2024 on), ``("ima_start", date)`` (SIR-R121) or
+    ``("end_before_start", None)``.
+    """
+    if _EARLIEST_START is not None and start < _EARLIEST_START:
+        return "earliest", _EARLIEST_START
+    if kind == "ima" and start < IMA_REPORTING_OPENED:
+        return "ima_start", IMA_REPORTING_OPENED
+    if end < start:
+        return "end_before_start", None
+    return None
 
 
-def json_available() -> bool:
-    """True once the JSON codec (``sir_format._json``) exists."""
-    return importlib.util.find_spec("sir_format._json") is not None
+_WINDOW_PROBLEMS = {
+    "earliest": "start: the earliest start is {date}",
+    "ima_start": "start: IMA units report from {date} (SIR-R121)",
+    "end_before_start": "end: the end comes before the start",
+}
 
 
-def cached(
+def dates(kind: str, start: date | None, end: date | None) -> tuple[date, date]:
+    """The dates between which episodes start, defaults filled in (end: a year on at least)."""
+    default_start, default_end = _WINDOWS[kind]
+    first = start if start is not None else default_start
+    return first, end if end is not None else max(default_end, first + timedelta(days=365))
+
+
+def _window(kind: str, start: date | None, end: date | None) -> tuple[datetime, datetime]:
+    first, last = dates(kind, start, end)
+    problem = window_problem(kind, first, last)
+    if problem is not None:
+        key, day = problem
+        raise SirFormatError(_WINDOW_PROBLEMS[key].format(date=day.isoformat() if day else ""))
+    low = datetime.combine(first, datetime.min.time())
+    return low, datetime.combine(last, datetime.max.time()).replace(second=0, microsecond=0)
+
+
+def generate(
     episodes: int,
     seed: int,
-    fmt: Literal["xml", "json"] = "xml",
     *,
     kind: Kind = "icu",
-    directory: Path = DATA_DIR,
-) -> Path:
-    """Path of the cached file for these arguments, generating it (both formats) if needed."""
-    stem = f"bulk-v{GENERATOR_VERSION}-{kind}-n{episodes}-s{seed}"
-    path = directory / f"{stem}.{fmt}"
-    if not path.exists():
-        directory.mkdir(parents=True, exist_ok=True)
-        report = generate(episodes, seed, kind=kind)
-        codec = bulk_codec()
-        codec.save(report, directory / f"{stem}.xml")
-        if json_available():
-            codec.save(report, directory / f"{stem}.json")
-        elif fmt == "json":
-            raise RuntimeError("the JSON codec (sir_format._json) is not available yet")
-    return path
+    identity: IdentitySource = "personnummer",
+    start: date | None = None,
+    end: date | None = None,
+    progress: Progress | None = None,
+) -> SIRData:
+    """A report of ``episodes`` episodes; the same arguments always give the same report.
+
+    Args:
+        episodes: how many episodes (at least 1; above 5,000 the file exceeds the schema's
+            limit, see the module's notes).
+        seed: the seed of the random generator.
+        kind: ``"icu"`` (an ICU's file) or ``"ima"`` (an IMA unit's file).
+        identity: where identity numbers come from (:mod:`sir_format.testing._identity`):
+            ``"personnummer"``, ``"samordningsnummer"``, ``"reservnummer"``, or a list of
+            numbers whose birth date and sex the episodes take.
+        start, end: the dates between which episodes start (by default 2025-01-01, or
+            2025-04-01 for IMA, to 2026-06-30); the earliest start is 2024-01-01.
+        progress: called with (episodes built, episodes) as the report grows.
+
+    Raises:
+        SirFormatError: an argument is out of range, or the list of numbers is too short.
+    """
+    if isinstance(episodes, bool) or not isinstance(episodes, int) or episodes < 1:
+        raise SirFormatError(f"episodes: a report needs at least one episode (got {episodes!r})")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise SirFormatError(f"seed: expected a whole number (got {seed!r})")
+    if kind not in KINDS:
+        raise SirFormatError(f"kind: unknown kind {kind!r}; use {' or '.join(KINDS)}")
+    try:
+        source = identity_source(identity)
+    except ValueError as exc:
+        raise SirFormatError(str(exc)) from None
+    window = _window(kind, start, end)
+    with gc_paused():
+        return _Generator(seed, kind, source).report(episodes, window, progress)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--episodes", type=int, default=1000, help="number of episodes")
-    parser.add_argument("--seed", type=int, default=1, help="random seed")
-    parser.add_argument("--kind", choices=("icu", "ima"), default="icu", help="kind of unit")
-    parser.add_argument(
-        "--out", type=Path, help="file to write (.xml or .json); default: the bench/data cache"
-    )
-    args = parser.parse_args(argv)
-    started = time.perf_counter()
-    if args.out is None:
-        path = cached(args.episodes, args.seed, kind=args.kind)
-        print(f"cached: {path}")
-        return 0
-    report = generate(args.episodes, args.seed, kind=args.kind)
-    built = time.perf_counter()
-    bulk_codec().save(report, args.out)
-    done = time.perf_counter()
-    size = args.out.stat().st_size
-    print(
-        f"{args.out}: {args.episodes} episodes, {size / 1e6:.1f} MB "
-        f"(built in {built - started:.1f} s, written in {done - built:.1f} s)"
-    )
-    if args.episodes > (model_info(SIRData).by_py["vardtillfalle"].max_occurs or 0):
-        print(
-            "note: above the schema's episode limit; read it with "
-            "Codec(Limits(max_episodes=None, max_bytes=None))"
-        )
-    return 0
+def _format_for(target: PathLike | IO[bytes], format: Format | None) -> Format:
+    if format is not None:
+        if format not in FORMATS:
+            raise SirFormatError(f"format: unknown format {format!r}; use xml or json")
+        return format
+    if isinstance(target, str | os.PathLike):
+        chosen = EXTENSIONS.get(Path(os.fspath(target)).suffix.lower())
+        if chosen is None:
+            raise SirFormatError(
+                f"cannot tell the format from {os.fspath(target)!r}: use .xml or .json, "
+                "or pass format="
+            )
+        return chosen  # type: ignore[return-value]
+    return "xml"
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def _pieces(report: SIRData, format: Format) -> Iterator[tuple[bytes, int]]:
+    """The encoding of ``report`` in pieces, each with the episodes written so far.
+
+    Each piece is encoded by the codec (a report of the header and a few episodes) and cut at
+    the episode list, so the pieces join to exactly ``to_xml(report)`` or ``to_json(report)``.
+    """
+    episodes = report.vardtillfalle
+    if not isinstance(episodes, list) or not episodes:
+        yield codec.to_xml(report) if format == "xml" else codec.to_json(report), 0
+        return
+    wire = _EPISODE_LIST.encode()
+    if format == "xml":
+        encode: Callable[[SIRData], bytes] = codec.to_xml
+        start, end, joint = b"  <" + wire + b">", f"</{ROOT_ELEMENT}>\n".encode(), b""
+    else:
+        encode = codec.to_json
+        start, end, joint = b'"' + wire + b'":[', b"]}", b","
+    cut = 0
+    for first in range(0, len(episodes), _WRITE_STEP):
+        part = SIRData(huvud=report.huvud, vardtillfalle=episodes[first : first + _WRITE_STEP])
+        try:
+            data = encode(part)
+        except SerializeError:
+            encode(report)  # raises the same error, located in the whole report
+            raise
+        if first == 0:
+            cut = data.index(start) + (0 if format == "xml" else len(start))
+            piece = data[: -len(end)]
+        else:
+            piece = joint + data[cut : -len(end)]
+        yield piece, first + len(part.vardtillfalle)
+    yield end, len(episodes)
+
+
+def write(
+    report: SIRData,
+    target: PathLike | IO[bytes],
+    *,
+    format: Format | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Write ``report`` to a file (atomically) or to a binary stream, a few episodes at a time.
+
+    The bytes are exactly the codec's: ``to_xml(report)``, or ``to_json(report)`` (compact).
+
+    Args:
+        report: the report, from :func:`generate` or anywhere else.
+        target: a file name, or an open binary stream (written, not closed).
+        format: ``"xml"`` or ``"json"``; by default the file name's extension decides, and a
+            stream gets XML.
+        progress: called with (episodes written, episodes) after each piece.
+
+    Returns:
+        The number of bytes written.
+
+    Raises:
+        SirFormatError: no format can be chosen; SerializeError (a subclass) when the report
+            cannot be written (then a file is left unchanged).
+        OSError: the file cannot be written.
+    """
+    chosen = _format_for(target, format)
+    total = len(report.vardtillfalle) if isinstance(report.vardtillfalle, list) else 0
+    if isinstance(target, str | os.PathLike):
+        with writing_atomically(checked_path(target)) as handle:
+            return _stream(report, chosen, handle, total, progress)
+    return _stream(report, chosen, target, total, progress)
+
+
+def _stream(
+    report: SIRData, format: Format, out: IO[bytes], total: int, progress: Progress | None
+) -> int:
+    written = 0
+    for piece, done in _pieces(report, format):
+        out.write(piece)
+        written += len(piece)
+        if progress is not None:
+            progress(done, total)
+    return written
