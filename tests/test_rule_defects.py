@@ -7,9 +7,6 @@ set and lie at (or inside) the location the defect reports.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import msgspec
 import pytest
 from hypothesis import HealthCheck, given, reject, settings
@@ -19,7 +16,7 @@ from msgspec.structs import replace
 
 from sir_format import to_json, to_xml, validate
 from sir_format._paths import Location
-from sir_format.domain.registry import DEATH_PROTOCOL_VARDTYPER, MATRIX
+from sir_format.domain.registry import DEATH_PROTOCOL_VARDTYPER, DECLARABLE_MODULES, MATRIX
 from sir_format.metadata import model_info
 from sir_format.models import (
     SIRData,
@@ -27,6 +24,7 @@ from sir_format.models import (
     Utskrivningsorsak,
     Vardresultat,
     Vardtillfalle,
+    Vardtyp,
 )
 from sir_format.testing import reports
 from sir_format.testing._defects import ModelChange, ModelDefect
@@ -223,16 +221,16 @@ def test_declaration_for_many_episodes_gives_no_error(report: SIRData) -> None:
     assert {f.code for f in result.findings} <= {"SIR-R201"}
 
 
-def test_declaration_declares_what_every_applicable_episode_holds() -> None:
-    report = reports(max_episodes=1, vardtyp="IVA").example()
+@settings(max_examples=examples(20))
+@given(reports(max_episodes=1))
+def test_declaration_declares_every_module_and_action_of_one_episode(report: SIRData) -> None:
     episode = report.vardtillfalle[0]
     unit = declaration_for(report)
-    present = {
-        name
-        for name in ("Åtgärder", "NEMS", "Behandlingsstrategi", "ViktOchLängd")
-        if getattr(episode, _py(name)) is not None
-    }
-    assert present <= unit.modules
+    present = {name for name in DECLARABLE_MODULES if getattr(episode, _py(name)) is not None}
+    assert unit.modules == present
+    codes = {a.kod for a in episode.atgarder.atgard} if episode.atgarder is not None else set()
+    assert unit.actions == codes or (not codes and unit.actions == {"DG021"})
+    assert unit.actions == set() or "Åtgärder" in unit.modules
 
 
 def _py(wire_name: str) -> str:
@@ -246,27 +244,32 @@ def _defect(code: str) -> ModelDefect:
     return next(d for d in RULE_DEFECTS if d.code == code)
 
 
-def _none_for(code: str, **base: Any) -> Callable[[], None]:
-    @settings(max_examples=examples(5))
-    @st.composite
-    def changes(draw: st.DrawFn) -> ModelChange | None:
-        return _defect(code).mutate(draw, draw(reports(**base)), None)
-
-    @given(changes())
-    def check(change: ModelChange | None) -> None:
-        assert change is None
-
-    return check
-
-
-def test_lokalt_id_defect_needs_two_episodes() -> None:
-    _none_for("R062-lokalt-id-repeated", max_episodes=1)()
+@st.composite
+def _small_reports_and_changes(
+    draw: st.DrawFn,
+) -> tuple[SIRData, dict[str, ModelChange | None]]:
+    report = draw(reports(max_episodes=2))
+    codes = (
+        "R037-sedation-goal-in-ima",
+        "R062-lokalt-id-repeated",
+        "R120-icu-episode-in-ima-file",
+    )
+    return report, {code: _defect(code).mutate(draw, report, None) for code in codes}
 
 
-def test_sedation_in_ima_needs_an_ima_file() -> None:
-    _none_for("R037-sedation-goal-in-ima", ima=False)()
-
-
-def test_mixing_needs_an_ima_file_of_two_episodes() -> None:
-    _none_for("R120-icu-episode-in-ima-file", ima=True, max_episodes=1)()
-    _none_for("R120-icu-episode-in-ima-file", ima=False, min_episodes=2)()
+@settings(max_examples=examples(8))
+@given(_small_reports_and_changes())
+def test_defects_without_a_place_give_none(
+    case: tuple[SIRData, dict[str, ModelChange | None]],
+) -> None:
+    report, changes = case
+    ima = report.vardtillfalle[0].grunddata.vardtyp is Vardtyp.IMA
+    one = len(report.vardtillfalle) == 1
+    if not ima:  # a sedation goal is wrong only in IMA; no IMA file to mix into
+        assert changes["R037-sedation-goal-in-ima"] is None
+        assert changes["R120-icu-episode-in-ima-file"] is None
+    if one:  # nothing to repeat a LokaltId from, nothing to mix with
+        assert changes["R062-lokalt-id-repeated"] is None
+        assert changes["R120-icu-episode-in-ima-file"] is None
+    if ima and not one:
+        assert changes["R120-icu-episode-in-ima-file"] is not None
