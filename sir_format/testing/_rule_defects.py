@@ -34,7 +34,6 @@ from sir_format._paths import Location, Step
 from sir_format.domain import hsa_id
 from sir_format.domain.kva import INVASIVE_VENTILATION, THORACIC_DRAIN, bundled_entries
 from sir_format.domain.registry import (
-    ADULT_AGE,
     CHEST_DRAIN_COMPLICATIONS,
     CONSENT_AGE,
     DEATH_PROTOCOL_VARDTYPER,
@@ -141,7 +140,6 @@ _NEMS_ROW = _row_in(_NEMS, NEMS, "nemsregistrering")
 _COMPLICATION_ROW = _row_in(_KOMPLIKATIONER, Komplikationer, "komplikation")
 _ACTION_ROW = _row_in(_ATGARDER, Atgarder, "atgard")
 _PROTOCOL_ROWS = {name: MATRIX[name] for name in _DEATH_PROTOCOLS}
-_EPOCH = date(1, 1, 1)
 _KVA = {entry.code: entry for entry in bundled_entries()}
 _RETIRED = tuple(entry for entry in _KVA.values() if entry.retired is not None)
 _DEPARTMENT_MAX = model_info(Huvud).by_py["avdelningsnamn"].facets.max_length or 50
@@ -203,12 +201,6 @@ def _with_grunddata(report: SIRData, index: int, **changes: Any) -> SIRData:
 def _with_module(report: SIRData, index: int, wire_name: str, value: Any) -> SIRData:
     py_name = _EPISODE_BY_WIRE[wire_name].py_name
     return _with_episode(report, index, replace(report.vardtillfalle[index], **{py_name: value}))
-
-
-def _with_row(items: list[T], position: int, item: T) -> list[T]:
-    rows = list(items)
-    rows[position] = item
-    return rows
 
 
 def _set_field(report: SIRData, index: int, py_name: str, value: Any) -> ModelChange:
@@ -1544,12 +1536,9 @@ def _unit(code: str, mutate: Mutator, *expected: str, **base: object) -> ModelDe
     return _defect(code, mutate, *expected, layer=layer, needs_unit=True, max_episodes=1, **base)
 
 
-def _never_alone(e: Vardtillfalle, stay: Stay) -> bool:
+def _anywhere(e: Vardtillfalle, stay: Stay) -> bool:
+    """Any episode where the module does not apply."""
     return True
-
-
-def _adult(e: Vardtillfalle, stay: Stay) -> bool:
-    return stay.age >= ADULT_AGE
 
 
 RULE_DEFECTS: tuple[ModelDefect, ...] = (
@@ -1570,12 +1559,12 @@ RULE_DEFECTS: tuple[ModelDefect, ...] = (
     _defect("R023-row-after-discharge", _row_outside_stay),
     _defect("R025-preoperative-time", _preoperative_after_start),
     _defect("R027-converted-outside-tiva", _converted_outside_tiva),
-    _defect("R030-saps3-not-applicable", _add_module(_SAPS3, _never_alone)),
-    _defect("R031-pim3-not-applicable", _add_module(_PIM3, _never_alone)),
-    _defect("R032-higgins-not-applicable", _add_module(_HIGGINS, _never_alone)),
+    _defect("R030-saps3-not-applicable", _add_module(_SAPS3, _anywhere)),
+    _defect("R031-pim3-not-applicable", _add_module(_PIM3, _anywhere)),
+    _defect("R032-higgins-not-applicable", _add_module(_HIGGINS, _anywhere)),
     _defect("R033-daily-sofa-not-applicable", _add_module(_SOFA, _in_use(_SOFA))),
     _defect("R034-death-protocol-outside-icu", _death_protocol_outside_icu),
-    _defect("R035-complications-not-applicable", _add_module(_KOMPLIKATIONER, _never_alone)),
+    _defect("R035-complications-not-applicable", _add_module(_KOMPLIKATIONER, _anywhere)),
     _defect("R036-icu-field-missing", _icu_field_missing),
     _defect("R037-sedation-goal-in-ima", _sedation_in_ima, ima=True),
     _defect("R038-frailty-for-child", _add_module(_CFS, _in_use(_CFS))),
