@@ -35,6 +35,7 @@ from sir_format.testing._rule_defects import (
     _stay,
     declaration_for,
 )
+from sir_format.testing._source import Source
 from sir_format.validation.catalog import rules
 from sir_format.validation.report import ValidationReport
 from sir_format.validation.unit import UnitDeclaration
@@ -108,7 +109,7 @@ def _as_death(draw: st.DrawFn, report: SIRData, protocol: bool) -> SIRData:
     death = g.utskrivningstid.date()
     name = next((n for n in _PROTOCOLS if MATRIX[n].covers_death(death)), None)
     if protocol and name is not None and g.vardtyp.value in DEATH_PROTOCOL_VARDTYPER:
-        value = build_module(draw, name, _stay(episode))
+        value = build_module(Source(draw), name, _stay(episode))
         episode = replace(episode, **{_py(name): value})
     rows = list(report.vardtillfalle)
     rows[i] = episode

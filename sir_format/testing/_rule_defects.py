@@ -88,6 +88,7 @@ from sir_format.models import (
 )
 from sir_format.testing._defects import Layer, ModelChange, ModelDefect
 from sir_format.testing._modules import applies, build_module
+from sir_format.testing._source import Source
 from sir_format.testing._timeline import Stay, age, at_wall_clock
 from sir_format.testing._values import number_values, values
 from sir_format.validation.unit import UnitDeclaration
@@ -628,7 +629,7 @@ def _add_module(wire_name: str, fits: Callable[[Vardtillfalle, Stay], bool]) -> 
         if i is None:
             return None
         stay = _stay(report.vardtillfalle[i])
-        value = build_module(draw, wire_name, stay)
+        value = build_module(Source(draw), wire_name, stay)
         if value is None:
             return None
         if isinstance(value, Komplikationer):  # no drain, so no GAA10 action is expected
@@ -682,7 +683,7 @@ def _death_protocol_outside_icu(
     stay = _stay(report.vardtillfalle[i])
     name = _protocol_for(stay.end.date())
     assert name is not None
-    value = build_module(draw, name, stay)
+    value = build_module(Source(draw), name, stay)
     return ModelChange(
         report=_with_module(report, i, name, value),
         location=(_episode_step(i), (name, None)),
@@ -721,7 +722,7 @@ def _sedation_in_ima(
     i = _pick(draw, _episodes(report, ima))
     if i is None:
         return None
-    value = build_module(draw, _SEDERINGSMAL, _stay(report.vardtillfalle[i]))
+    value = build_module(Source(draw), _SEDERINGSMAL, _stay(report.vardtillfalle[i]))
     return ModelChange(
         report=_with_module(report, i, _SEDERINGSMAL, value),
         location=(_episode_step(i), (_SEDERINGSMAL, None)),
@@ -790,7 +791,7 @@ def _protocol_without_death(
     name = _protocol_for(episode.grunddata.utskrivningstid.date())
     assert name is not None
     return _change(
-        report, (_episode_step(i), (name, None)), build_module(draw, name, _stay(episode))
+        report, (_episode_step(i), (name, None)), build_module(Source(draw), name, _stay(episode))
     )
 
 
@@ -809,7 +810,7 @@ def _wrong_protocol(
     right = _protocol_for(episode.grunddata.utskrivningstid.date())
     name = draw(st.sampled_from([p for p in _DEATH_PROTOCOLS if p != right]))
     return _change(
-        report, (_episode_step(i), (name, None)), build_module(draw, name, _stay(episode))
+        report, (_episode_step(i), (name, None)), build_module(Source(draw), name, _stay(episode))
     )
 
 
@@ -825,7 +826,7 @@ def _both_protocols(
     if i is None:
         return None
     episode = report.vardtillfalle[i]
-    value = build_module(draw, _AVLIDEN2024, _stay(episode))
+    value = build_module(Source(draw), _AVLIDEN2024, _stay(episode))
     return _change(report, (_episode_step(i), (_AVLIDEN2024, None)), value)
 
 
@@ -1548,11 +1549,12 @@ RULE_DEFECTS: tuple[ModelDefect, ...] = (
     _defect(
         "R011-samordningsnummer-check-digit",
         _wrong_check_digit(Personnummertyp.SAMORDNINGSNUMMER),
+        identity="samordningsnummer",
     ),
     _defect("R012-idbegrepp-iff-reservnummer", _idbegrepp),
     _defect("R013-birth-date-mismatch", _birth_date_mismatch),
     _defect("R014-sex-mismatch", _sex_mismatch),
-    _defect("R015-older-than-125", _too_old),
+    _defect("R015-older-than-125", _too_old, identity="reservnummer"),
     _defect("R020-arrival-after-admission", _arrival_after_start),
     _defect("R021-discharge-at-admission", _no_stay),
     _defect("R022-discharge-after-file-created", _end_after_created),
