@@ -77,3 +77,22 @@ def test_cases_for_a_unit_are_checked_against_its_declaration(case: InvalidCase)
     assert check_case(case) == []
     codes = {f.code for f in validate(case.payload, unit=_UNIT, max_findings=None).findings}
     assert codes and codes <= case.label.expected
+
+
+_TEST_NUMBERS = ["191212121212", "194809224464", "195711069137"]
+
+
+@settings(max_examples=examples(20), deadline=None)
+@given(invalid_reports(defects=["SIR-R021", "SIR-X020"], identity=_TEST_NUMBERS))
+def test_identity_option_draws_base_reports_from_the_given_numbers(case: InvalidCase) -> None:
+    assert check_case(case) == []
+    if case.model is not None:
+        numbers = {e.grunddata.personnummer for e in case.model.vardtillfalle}
+        assert numbers <= set(_TEST_NUMBERS)
+
+
+def test_identity_option_keeps_only_the_defects_that_agree_with_it() -> None:
+    with pytest.raises(ValueError, match="none of the selected defects applies"):
+        invalid_reports(defects=["R011-samordningsnummer-check-digit"], identity="personnummer")
+    with pytest.raises(ValueError, match="identity must be one of"):
+        invalid_reports(identity="passnummer")  # type: ignore[arg-type]

@@ -372,3 +372,15 @@ def test_a_corpus_for_a_unit_with_another_identity_source(tmp_path: Path) -> Non
     assert {e.grunddata.personnummertyp for e in report.vardtillfalle} == {
         Personnummertyp.SAMORDNINGSNUMMER
     }
+
+
+def test_invalid_cases_draw_their_persons_from_the_identity_source(tmp_path: Path) -> None:
+    numbers = ["191212121212", "194809224464", "195711069137"]
+    out = tmp_path / "cases"
+    corpus = write_corpus(
+        out, valid=0, invalid=3, seed=5, formats=("xml",), defects=["SIR-R021"], identity=numbers
+    )
+    assert len(corpus.files) == 3
+    for file in corpus.files:
+        report = sir_format.from_xml((out / file.name).read_bytes())
+        assert {e.grunddata.personnummer for e in report.vardtillfalle} <= set(numbers)

@@ -320,8 +320,7 @@ def _invalid_cases(
 ) -> list[InvalidCase]:
     from sir_format.testing import invalid_reports
 
-    # invalid_reports takes the options of the valid reports except the identity source.
-    options = {key: value for key, value in base.items() if key != "identity"}
+    options = dict(base)
     options.update(format=fmt, reveal_identities=reveal_identities)
     wanted = None if defects is None else sorted(set(defects))
     strategy = invalid_reports(wanted, **options)

@@ -34,6 +34,7 @@ from sir_format.testing._document_defects import (
     apply_edit,
     targets,
 )
+from sir_format.testing._identity import IdentityKind, IdentitySource, identity_source
 from sir_format.testing._rule_defects import RULE_DEFECTS, declaration_for
 from sir_format.testing.strategies import reports
 from sir_format.validation.unit import UnitDeclaration
@@ -101,6 +102,7 @@ def invalid_reports(
     unit: UnitDeclaration | None = None,
     vardtyp: Vardtyp | str | None = None,
     ima: bool | None = None,
+    identity: IdentitySource | None = None,
     reveal_identities: bool = False,
 ) -> st.SearchStrategy[InvalidCase]:
     """Strategy for invalid reports (:class:`~sir_format.testing.InvalidCase`), each a valid
@@ -113,13 +115,18 @@ def invalid_reports(
             applies to.
         unit: check the cases against this unit declaration (and draw reports that pass it).
         vardtyp / ima: as for :func:`~sir_format.testing.reports`.
+        identity: the identity source of the base reports, as for
+            :func:`~sir_format.testing.reports`; ``None`` leaves each defect its own (most use
+            personnummer; the defects of samordningsnummer and reservnummer need theirs), a
+            given source keeps only the defects that agree with it.
         reveal_identities: keep identity numbers unmasked in the labels.
 
     Raises:
         ValueError: for a name that selects no defect, or a format no selected defect
             applies to.
     """
-    options = _Options(format, unit, vardtyp, ima, reveal_identities)
+    source = None if identity is None else identity_source(identity)
+    options = _Options(format, unit, vardtyp, ima, reveal_identities, source)
     pool = _compatible(select(defects, format), options)
     for defect in pool:
         _base(defect, options)  # the options are checked now, not when drawn
@@ -136,6 +143,7 @@ class _Options:
     vardtyp: Vardtyp | str | None
     ima: bool | None
     reveal_identities: bool
+    identity: IdentityKind | tuple[str, ...] | None = None
 
 
 def _base(defect: Defect, options: _Options) -> st.SearchStrategy[SIRData]:
@@ -146,6 +154,8 @@ def _base(defect: Defect, options: _Options) -> st.SearchStrategy[SIRData]:
         kwargs["ima"] = options.ima
     if options.unit is not None:
         kwargs["unit"] = options.unit
+    if options.identity is not None:
+        kwargs["identity"] = options.identity
     if isinstance(defect, ModelDefect):
         kwargs.update(defect.base)
     kwargs["max_episodes"] = max(kwargs["max_episodes"], kwargs.get("min_episodes", 1))
@@ -229,11 +239,15 @@ def _compatible(pool: Sequence[Defect], options: _Options) -> tuple[Defect, ...]
         wanted["vardtyp"] = enum_member(Vardtyp, options.vardtyp, name="vardtyp")
     if options.ima is not None:
         wanted["ima"] = options.ima
+    if options.identity is not None:
+        wanted["identity"] = options.identity
 
     def agrees(defect: Defect) -> bool:
         if not isinstance(defect, ModelDefect):
             return True
         base = dict(defect.base)
+        if "identity" in base:
+            base["identity"] = identity_source(base["identity"])  # type: ignore[arg-type]
         if "vardtyp" in base:
             base["vardtyp"] = enum_member(Vardtyp, base["vardtyp"], name="vardtyp")  # type: ignore[arg-type]
         return all(base.get(key, value) == value for key, value in wanted.items())
