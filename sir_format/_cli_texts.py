@@ -298,6 +298,10 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "inget att skriva: ange --valid N, --invalid M eller båda",
         "nothing to write: give --valid N, --invalid M or both",
     ),
+    "coverage.needs_hypothesis": (
+        "testdata coverage behöver Hypothesis: pip install 'sir-format[testing]'",
+        "testdata coverage needs Hypothesis: pip install 'sir-format[testing]'",
+    ),
     "generate.needs_hypothesis": (
         "testdata generate behöver Hypothesis: pip install 'sir-format[testing]'",
         "testdata generate needs Hypothesis: pip install 'sir-format[testing]'",

@@ -185,3 +185,23 @@ def test_the_guide_names_every_document_defect() -> None:
     guide = (Path(__file__).resolve().parent.parent / "docs" / "testing.md").read_text("utf-8")
     section = guide[guide.index("## Invalid reports") :]
     assert [d.code for d in DOCUMENT_DEFECTS if f"`{d.code}`" not in section] == []
+
+
+def test_without_hypothesis_the_coverage_command_says_what_to_install() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['hypothesis'] = None\n"
+        "from sir_format.cli import main\n"
+        "raise SystemExit(main(['testdata', 'coverage', '--lang', 'en']))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 2
+    assert done.stderr == (
+        "sir-format: error: testdata coverage needs Hypothesis: "
+        "pip install 'sir-format[testing]'\n"
+    )
+    assert done.stdout == ""

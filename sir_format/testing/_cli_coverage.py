@@ -11,6 +11,7 @@ import json
 
 from sir_format._cli import EXIT_OK, STDIO, Subcommand, add_lang_argument, write_output
 from sir_format._cli_texts import language, text
+from sir_format.errors import UsageError
 from sir_format.testing._coverage import CoverageRow, coverage
 from sir_format.testing.cli import add_action
 
@@ -103,7 +104,12 @@ def _summary(rows: tuple[CoverageRow, ...]) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    rows = coverage()
+    try:
+        rows = coverage()
+    except ImportError as exc:  # the registry and unit defects draw with Hypothesis
+        if exc.name != "hypothesis":
+            raise
+        raise UsageError(text("coverage.needs_hypothesis")) from None
     lang = args.lang
     with language(lang):
         if args.output_format == "json":
