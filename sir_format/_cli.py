@@ -128,6 +128,22 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} ({text('error.see_help', prog=self.prog)})")
 
 
+def count_argument(minimum: int = 0) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number of at least ``minimum`` (0 or 1)."""
+    key = "error.count" if minimum <= 0 else "error.positive"
+
+    def count(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = minimum - 1
+        if number < minimum:
+            raise argparse.ArgumentTypeError(text(key, value=value))
+        return number
+
+    return count
+
+
 def add_lang_argument(parser: argparse.ArgumentParser, help_key: str = "validate.lang") -> None:
     """``--lang sv|en``, its default the language the run was started in."""
     parser.add_argument(

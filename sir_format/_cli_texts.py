@@ -66,6 +66,10 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "förväntade ett antal >= 0, fick {value!r}",
         "expected a count >= 0, got {value!r}",
     ),
+    "error.positive": (
+        "förväntade ett heltal >= 1, fick {value!r}",
+        "expected a whole number >= 1, got {value!r}",
+    ),
     "error.cannot_read": ("kan inte läsa {name}: {reason}", "cannot read {name}: {reason}"),
     "error.cannot_read_unit": (
         "kan inte läsa enhetsdeklarationen {name}: {reason}",

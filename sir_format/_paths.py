@@ -18,6 +18,28 @@ Location: TypeAlias = tuple[Step, ...]
 ROOT_NAME = "SIRDataVer52"
 
 
+class Located:
+    """Mixin: the three spellings of the ``location`` attribute of the class it is mixed into."""
+
+    __slots__ = ()
+    location: Location
+
+    @property
+    def path(self) -> str:
+        """Logical path: ``Vårdtillfälle[1]/Grunddata/Kön``."""
+        return logical_path(self.location)
+
+    @property
+    def xpath(self) -> str:
+        """XPath: ``/SIRDataVer52/Vårdtillfälle[1]/Grunddata/Kön``."""
+        return xpath(self.location)
+
+    @property
+    def json_pointer(self) -> str:
+        """JSON Pointer: ``/Vårdtillfälle/0/Grunddata/Kön``."""
+        return json_pointer(self.location)
+
+
 def logical_path(location: Location) -> str:
     """``Vårdtillfälle[1]/Grunddata/Kön`` (1-based indices on repeated elements)."""
     return "/".join(name if index is None else f"{name}[{index + 1}]" for name, index in location)

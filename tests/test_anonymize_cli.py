@@ -86,7 +86,7 @@ def test_the_key_from_the_environment_or_a_file_gives_the_same_copy(
         ),
         (
             ["--key", KEY, "--max-shift-days", "0"],
-            "sir-format: error: argument --max-shift-days: expected a count >= 0, got '0' "
+            "sir-format: error: argument --max-shift-days: expected a whole number >= 1, got '0' "
             "(see 'sir-format anonymize --help')",
         ),
     ],

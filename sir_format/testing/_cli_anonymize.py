@@ -42,7 +42,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--shift-dates", action="store_true", help=text("anonymize.shift_dates"))
     parser.add_argument(
         "--max-shift-days",
-        type=_days,
+        type=_cli.count_argument(1),
         default=_MAX_SHIFT_DAYS,
         metavar="N",
         help=text("anonymize.max_shift_days"),
@@ -53,16 +53,6 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unit", metavar="FILE", help=text("anonymize.unit"))
     parser.add_argument("--write-mapping", metavar="FILE", help=text("anonymize.write_mapping"))
     _cli.add_lang_argument(parser)
-
-
-def _days(value: str) -> int:
-    try:
-        days = int(value)
-    except ValueError:
-        days = 0
-    if days < 1:
-        raise argparse.ArgumentTypeError(text("error.count", value=value))
-    return days
 
 
 def _key(args: argparse.Namespace) -> bytes:

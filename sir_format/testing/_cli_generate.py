@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sir_format import _cli
-from sir_format._cli import EXIT_OK, Subcommand
+from sir_format._cli import EXIT_OK, Subcommand, count_argument
 from sir_format._cli_texts import text
 from sir_format.errors import UsageError
 from sir_format.models import Vardtyp
@@ -24,16 +24,6 @@ __all__ = ["FORMATS"]
 
 FORMATS: tuple[str, ...] = ("xml", "json")
 """The formats ``--format`` accepts (a comma-separated list of them)."""
-
-
-def _count(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = -1
-    if number < 0:
-        raise argparse.ArgumentTypeError(text("error.count", value=value))
-    return number
 
 
 def _seed(value: str) -> int:
@@ -59,10 +49,10 @@ def _defects(value: str) -> list[str]:
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--valid", metavar="N", type=_count, default=0, help=text("generate.valid")
+        "--valid", metavar="N", type=count_argument(), default=0, help=text("generate.valid")
     )
     parser.add_argument(
-        "--invalid", metavar="M", type=_count, default=0, help=text("generate.invalid")
+        "--invalid", metavar="M", type=count_argument(), default=0, help=text("generate.invalid")
     )
     parser.add_argument(
         "--defects",

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
-from sir_format._paths import Location, json_pointer, logical_path, xpath
+from sir_format._paths import Located, Location
 
 if TYPE_CHECKING:
     from hypothesis import strategies as st
@@ -33,7 +33,7 @@ PayloadFormat: TypeAlias = Literal["xml", "json"]
 
 
 @dataclass(frozen=True, slots=True)
-class Label:
+class Label(Located):
     """What a defect changed, where, and what a correct validator may report.
 
     Attributes:
@@ -55,21 +55,6 @@ class Label:
     before: str | None
     after: str | None
     expected: frozenset[str]
-
-    @property
-    def path(self) -> str:
-        """Logical path: ``Vårdtillfälle[1]/Grunddata/Kön``."""
-        return logical_path(self.location)
-
-    @property
-    def xpath(self) -> str:
-        """XPath: ``/SIRDataVer52/Vårdtillfälle[1]/Grunddata/Kön``."""
-        return xpath(self.location)
-
-    @property
-    def json_pointer(self) -> str:
-        """JSON Pointer: ``/Vårdtillfälle/0/Grunddata/Kön``."""
-        return json_pointer(self.location)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sir_format._paths import Location, json_pointer, logical_path, xpath
+from sir_format._paths import Located, Location
 from sir_format.validation._base import Severity
 from sir_format.validation.catalog import render
 
@@ -34,7 +34,7 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(Located):
     """One validation finding.
 
     The message is rendered at read time from the catalog template and ``params``, so one
@@ -55,18 +55,6 @@ class Finding:
     raw: str | None = None
     variant: str | None = None
     episode_index: int | None = None
-
-    @property
-    def path(self) -> str:
-        return logical_path(self.location)
-
-    @property
-    def xpath(self) -> str:
-        return xpath(self.location)
-
-    @property
-    def json_pointer(self) -> str:
-        return json_pointer(self.location)
 
     def message(self, lang: str = "sv", *, reveal_identities: bool = False) -> str:
         return render(self, lang, reveal_identities=reveal_identities)

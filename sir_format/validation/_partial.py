@@ -38,7 +38,7 @@ from sir_format.errors import Unusable
 from sir_format.metadata import FieldInfo, Kind, model_info
 from sir_format.models import SIRData
 from sir_format.validation._findings import Finding
-from sir_format.validation._schema_layer import name_errors, relative_location
+from sir_format.validation._schema_layer import element_at_path, name_errors, relative_location
 
 __all__ = ["CONTENT_CODES", "Partial", "Rechecked", "bind_partial", "recheck"]
 
@@ -105,7 +105,7 @@ def recheck(
     placed = []
     invalid: set[Location] | None = set()
     for error in schema.error_log:
-        target = _at_path(element, error.path)
+        target = element_at_path(element, error.path)
         if target is None:
             invalid = None
             continue
@@ -215,7 +215,7 @@ def _invalid(element: etree._Element, cls: type, base: Location) -> set[Location
         return set()
     found: set[Location] = set()
     for error in schema.error_log:
-        target = _at_path(element, error.path)
+        target = element_at_path(element, error.path)
         if target is None:
             return None
         found.add(base + relative_location(target, element, cls))
@@ -235,22 +235,6 @@ def _prune(element: etree._Element, cls: type) -> None:
         elif f.kind is Kind.COMPLEX:
             _prune(child, f.python_type)
         child = following
-
-
-def _at_path(top: etree._Element, path: str | None) -> etree._Element | None:
-    """The element a libxml2 error path (``/Vårdtillfälle/SAPS3/Samsjuklighet[2]``) names."""
-    steps = (path or "").strip("/").split("/")
-    if not steps or not steps[0]:
-        return None
-    if len(steps) == 1:
-        return top
-    try:
-        found = top.xpath("./" + "/".join(steps[1:]))
-    except (etree.XPathError, ValueError):
-        return None
-    if isinstance(found, list) and found and isinstance(found[0], etree._Element):
-        return found[0]
-    return None
 
 
 @cache

@@ -160,21 +160,27 @@ def relative_location(target: etree._Element, top: etree._Element, top_cls: type
     return tuple(steps)
 
 
-def _resolve(error: Any, element: etree._Element) -> etree._Element:
-    """The element an error's path points at (the fragment itself when it cannot tell)."""
-    path: str | None = error.path
-    if not path:
-        return element
-    steps = path.strip("/").split("/")
-    if len(steps) <= 1:
-        return element
+def element_at_path(top: etree._Element, path: str | None) -> etree._Element | None:
+    """The element a libxml2 error path (``/Vårdtillfälle/SAPS3/Samsjuklighet[2]``) names in
+    the fragment ``top``; ``None`` when the path is empty or names nothing there."""
+    steps = (path or "").strip("/").split("/")
+    if not steps or not steps[0]:
+        return None
+    if len(steps) == 1:
+        return top
     try:
-        found = element.xpath("./" + "/".join(steps[1:]))
+        found = top.xpath("./" + "/".join(steps[1:]))
     except (etree.XPathError, ValueError):
-        return element
+        return None
     if isinstance(found, list) and found and isinstance(found[0], etree._Element):
         return found[0]
-    return element
+    return None
+
+
+def _resolve(error: Any, element: etree._Element) -> etree._Element:
+    """The element an error's path points at (the fragment itself when it cannot tell)."""
+    found = element_at_path(element, error.path)
+    return element if found is None else found
 
 
 def check_fragment(

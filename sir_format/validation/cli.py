@@ -42,6 +42,7 @@ from sir_format._cli import (
     add_lang_argument,
     check_files,
     collect_inputs,
+    count_argument,
     error_message,
     os_reason,
     read_input,
@@ -111,22 +112,12 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-findings",
         metavar="N",
-        type=_count,
+        type=count_argument(),
         default=MAX_LISTED,
         help=text("validate.max_findings"),
     )
     parser.add_argument("--quiet", "-q", action="store_true", help=text("validate.quiet"))
     parser.add_argument("--statistics", action="store_true", help=text("validate.statistics"))
-
-
-def _count(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = -1
-    if number < 0:
-        raise argparse.ArgumentTypeError(text("error.count", value=value))
-    return number
 
 
 def _progress(name: str, stream: IO[str]) -> Callable[[int], None]:
